@@ -152,6 +152,13 @@ lab_test_assert_fts_ok (LabDb *db)
   g_assert_no_error (error);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static void
 digest_tree (GChecksum  *sum,
              const char *path,
@@ -173,7 +180,7 @@ digest_tree (GChecksum  *sum,
 
       while (dir && (name = g_dir_read_name (dir)) != NULL)
         g_ptr_array_add (names, g_strdup (name));
-      g_ptr_array_sort_values (names, (GCompareFunc) g_strcmp0);
+      g_ptr_array_sort (names, compare_names);
 
       for (guint i = 0; i < names->len; i++)
         {

@@ -67,6 +67,7 @@ main (int    argc,
 {
   g_autoptr(GPtrArray) rest = g_ptr_array_new ();
   const LabCliCommand *command = NULL;
+  g_autofree char *data_dir_option = NULL;
   LabCli cli = { 0 };
   gboolean show_help = FALSE;
   gboolean after_dashdash = FALSE;
@@ -107,13 +108,13 @@ main (int    argc,
               g_printerr (_("labdata-cli: --data-dir needs a folder\n"));
               return LAB_CLI_EXIT_USAGE;
             }
-          g_free (cli.data_dir_option);
-          cli.data_dir_option = g_strdup (argv[++i]);
+          g_free (data_dir_option);
+          data_dir_option = g_strdup (argv[++i]);
         }
       else if (g_str_has_prefix (arg, "--data-dir="))
         {
-          g_free (cli.data_dir_option);
-          cli.data_dir_option = g_strdup (arg + strlen ("--data-dir="));
+          g_free (data_dir_option);
+          data_dir_option = g_strdup (arg + strlen ("--data-dir="));
         }
       else if (g_str_equal (arg, "--version") || g_str_equal (arg, "-V"))
         {
@@ -149,6 +150,7 @@ main (int    argc,
   if (show_help)
     g_ptr_array_add (rest, (char *) "--help");
 
+  cli.data_dir_option = data_dir_option;
   if (cli.data_dir_option != NULL && cli.data_dir_option[0] == '\0')
     {
       g_printerr (_("labdata-cli: --data-dir needs a folder\n"));
@@ -179,7 +181,6 @@ main (int    argc,
   ret = command->run (&cli, rest->len - 1, (char **) rest->pdata);
 
   g_clear_object (&cli.dir);
-  g_free (cli.data_dir_option);
   /* The signal thread still uses the cancellable; it goes with the process. */
 
   return ret;

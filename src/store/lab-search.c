@@ -309,6 +309,7 @@ static gboolean
 append_word (GString     *out,
              const char  *word,
              gsize        len,
+             gboolean    *uses_columns,
              GError     **error)
 {
   gboolean prefix = FALSE;
@@ -332,7 +333,8 @@ append_word (GString     *out,
           (col_len == 7 && strncmp (word, "content", 7) == 0))
         {
           g_string_append_len (out, word, col_len + 1);
-          return append_word (out, colon + 1, len - col_len - 1, error);
+          *uses_columns = TRUE;
+          return append_word (out, colon + 1, len - col_len - 1, uses_columns, error);
         }
     }
 
@@ -366,21 +368,11 @@ append_word (GString     *out,
   return TRUE;
 }
 
-/**
- * lab_search_translate:
- * @text: a query as a person types it
- *
- * Turns @text into an FTS5 query. Words, "quoted phrases", prefix* terms, the
- * operators AND, OR and NOT, parentheses and author:/content: column filters
- * keep their FTS5 meaning; a word with punctuation ("gpt-4", "e.g.") becomes a
- * phrase instead of a syntax error.
- *
- * Returns: (transfer full): the FTS5 query, or %NULL with
- *   %LAB_STORE_ERROR_QUERY_SYNTAX set
- */
-char *
-lab_search_translate (const char  *text,
-                      GError     **error)
+/* See lab_search_translate(); also says whether the query names a column. */
+static char *
+translate (const char  *text,
+           gboolean    *uses_columns,
+           GError     **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   const char *p = text;
@@ -427,7 +419,7 @@ lab_search_translate (const char  *text,
 
           while (*p && !g_ascii_isspace (*p) && *p != '(' && *p != ')' && *p != '"')
             p++;
-          if (!append_word (out, start, p - start, error))
+          if (!append_word (out, start, p - start, uses_columns, error))
             return NULL;
         }
     }
@@ -440,6 +432,27 @@ lab_search_translate (const char  *text,
     }
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * lab_search_translate:
+ * @text: a query as a person types it
+ *
+ * Turns @text into an FTS5 query. Words, "quoted phrases", prefix* terms, the
+ * operators AND, OR and NOT, parentheses and author:/content: column filters
+ * keep their FTS5 meaning; a word with punctuation ("gpt-4", "e.g.") becomes a
+ * phrase instead of a syntax error.
+ *
+ * Returns: (transfer full): the FTS5 query, or %NULL with
+ *   %LAB_STORE_ERROR_QUERY_SYNTAX set
+ */
+char *
+lab_search_translate (const char  *text,
+                      GError     **error)
+{
+  gboolean uses_columns = FALSE;
+
+  return translate (text, &uses_columns, error);
 }
 
 static gboolean
@@ -763,6 +776,7 @@ lab_search_run (LabDb                 *db,
   g_autofree char *fts_query = NULL;
   g_autofree char *trimmed = NULL;
   const char *id_prefix = NULL;
+  gboolean uses_columns = FALSE;
   gboolean ok;
 
   g_return_val_if_fail (LAB_IS_DB (db), NULL);
@@ -785,7 +799,7 @@ lab_search_run (LabDb                 *db,
     }
   else
     {
-      fts_query = lab_search_translate (trimmed, error);
+      fts_query = translate (trimmed, &uses_columns, error);
       if (fts_query == NULL)
         return NULL;
       if (looks_like_id_prefix (trimmed))
@@ -798,8 +812,10 @@ lab_search_run (LabDb                 *db,
   lab_db_set_cancellable (db, cancellable);
 
   ok = TRUE;
+  /* author: and content: name message columns; sessions have other ones. */
   if (query->session_limit > 0)
-    ok = search_sessions (db, query, fts_query, id_prefix, results->sessions, error);
+    ok = search_sessions (db, query, uses_columns ? NULL : fts_query, id_prefix,
+                          results->sessions, error);
   if (ok && fts_query != NULL && query->limit > 0)
     ok = search_messages (db, query, fts_query, results, error);
 
