@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "lab-demo.h"
@@ -243,8 +244,28 @@ lab_test_run_cli_argv (const char * const *argv,
   g_autoptr(GError) error = NULL;
   LabTestRun *run = g_new0 (LabTestRun, 1);
   const char *cli = g_getenv ("LABDATA_CLI");
+  g_autofree char *copy_dir = NULL;
+  g_autofree char *copy = NULL;
 
   g_assert_nonnull (cli);
+
+  if (as_nobody)
+    {
+      /* The build tree may sit in a folder nobody cannot enter (/root is 0700):
+       * run a copy of the binary from a folder everyone can read. */
+      g_autoptr(GFile) src = g_file_new_for_path (cli);
+      g_autoptr(GFile) dest = NULL;
+
+      copy_dir = g_dir_make_tmp ("labdata-cli-XXXXXX", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (copy_dir, 0755), ==, 0);
+      copy = g_build_filename (copy_dir, "labdata-cli", NULL);
+      dest = g_file_new_for_path (copy);
+      g_file_copy (src, dest, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+      cli = copy;
+    }
 
   g_ptr_array_add (args, (gpointer) cli);
   for (guint i = 0; argv[i] != NULL; i++)
@@ -271,6 +292,12 @@ lab_test_run_cli_argv (const char * const *argv,
 
   if (g_test_verbose ())
     g_test_message ("labdata-cli exit %d\nstdout:\n%s\nstderr:\n%s", run->status, run->out, run->err);
+
+  if (copy != NULL)
+    {
+      g_unlink (copy);
+      g_rmdir (copy_dir);
+    }
 
   return run;
 }
