@@ -20,6 +20,10 @@ static const LabCliCommand commands[] = {
   { "search", N_("Full-text search over messages and sessions"), lab_cli_cmd_search },
   { "demo", N_("Add realistic demo data to the store"), lab_cli_cmd_demo },
   { "config", N_("Show or change the store's policies (config/config.json)"), lab_cli_cmd_config },
+  { "check", N_("Check the store's integrity; exit 3 when problems are found"), lab_cli_cmd_check },
+  { "cleanup", N_("Delete old data as the retention policies say"), lab_cli_cmd_cleanup },
+  { "usage", N_("Show what the store takes on the disk"), lab_cli_cmd_usage },
+  { "vacuum", N_("Compact the database"), lab_cli_cmd_vacuum },
 };
 
 static void
