@@ -705,13 +705,51 @@ lab_cleanup_plan (LabDataDir               *dir,
 
 /* Applying. */
 
+static char *
+item_key (LabCleanupItem *item)
+{
+  return g_strdup_printf ("%s/%s",
+                          lab_cleanup_category_to_string (lab_cleanup_item_get_category (item)),
+                          lab_cleanup_item_get_id (item));
+}
+
 static void
 note (GPtrArray      *ids,
       LabCleanupItem *item)
 {
-  g_ptr_array_add (ids, g_strdup_printf ("%s/%s",
-                                         lab_cleanup_category_to_string (lab_cleanup_item_get_category (item)),
-                                         lab_cleanup_item_get_id (item)));
+  g_ptr_array_add (ids, item_key (item));
+}
+
+static int
+compare_positions (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  GHashTable *positions = user_data;
+  guint pa = GPOINTER_TO_UINT (g_hash_table_lookup (positions, *(const char * const *) a));
+  guint pb = GPOINTER_TO_UINT (g_hash_table_lookup (positions, *(const char * const *) b));
+
+  return pa < pb ? -1 : pa > pb;
+}
+
+/* Rows go before files, snapshots before their sessions; the result lists
+ * them in the plan's order all the same, as the dry run did. */
+static void
+sort_as_planned (LabCleanupResult *result,
+                 LabCleanupPlan   *plan)
+{
+  g_autoptr(GHashTable) positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (plan));
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (plan), i);
+
+      g_hash_table_insert (positions, item_key (item), GUINT_TO_POINTER (i));
+    }
+
+  g_ptr_array_sort_with_data (result->deleted_ids, compare_positions, positions);
+  g_ptr_array_sort_with_data (result->skipped_ids, compare_positions, positions);
 }
 
 static void
@@ -1186,6 +1224,7 @@ lab_cleanup_apply (LabDataDir       *dir,
   ok = TRUE;
 
 log:
+  sort_as_planned (result, plan);
   result->seconds = g_timer_elapsed (timer, NULL);
   log_result (dir, result);
   lab_usage_invalidate (dir);
