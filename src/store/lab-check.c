@@ -45,6 +45,7 @@
  */
 
 #define MAX_SQLITE_MESSAGES 100
+#define CHECK_MMAP_SIZE 2147418112  /* SQLite's largest, 2 GiB - 64 KiB */
 #define STALE_TEMP_AGE (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)  /* a temporary file untouched for an hour */
 #define TEMP_MARKER ".tmp-"                        /* see lab_open_temp_beside() */
 
@@ -334,6 +335,14 @@ check_foreign_keys (LabDb      *db,
   return TRUE;
 }
 
+/* The checks read every page once: mapped, the pages are not copied out of
+ * the page cache one by one, which makes them markedly faster. */
+static void
+map_pages (LabDb *db)
+{
+  lab_db_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (CHECK_MMAP_SIZE), NULL);
+}
+
 /* The FTS5 tables of the database, from its schema: a new index added by a
  * later migration is checked without a change here. */
 static GPtrArray *
@@ -373,6 +382,7 @@ fts_worker (gpointer data)
   if (db == NULL)
     return NULL;
   lab_db_set_cancellable (db, worker->cancellable);
+  map_pages (db);
 
   tables = list_fts_tables (db, &worker->error);
   if (tables == NULL)
@@ -1209,6 +1219,7 @@ lab_check_run (LabDataDir       *dir,
   if (db != NULL)
     {
       lab_db_set_cancellable (db, inner);
+      map_pages (db);
 
       if (level == LAB_CHECK_FULL)
         {

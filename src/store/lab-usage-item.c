@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "lab-row.h"
 #include "lab-usage-item.h"
 
 /**
@@ -188,32 +189,30 @@ lab_usage_item_get_count (LabUsageItem *self)
 }
 
 /**
- * lab_usage_item_to_json:
+ * lab_usage_item_append_json:
+ * @out: where to append
  *
- * Returns: (transfer full): `{"name", "label", "owner", "bytes", "count"}`
+ * Appends the item as a JSON object, `{"name", "label", "owner", "bytes",
+ * "count"}`. Written by hand rather than through a JsonBuilder: a usage
+ * report lists every session, and this is several times faster.
  */
-JsonNode *
-lab_usage_item_to_json (LabUsageItem *self)
+void
+lab_usage_item_append_json (LabUsageItem *self,
+                            GString      *out)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_return_if_fail (LAB_IS_USAGE_ITEM (self));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, self->name);
-  json_builder_set_member_name (builder, "label");
-  json_builder_add_string_value (builder, self->label);
+  g_string_append (out, "{\"name\":");
+  lab_json_append_string (out, self->name, -1);
+  g_string_append (out, ",\"label\":");
+  lab_json_append_string (out, self->label, -1);
   if (self->owner != NULL)
     {
-      json_builder_set_member_name (builder, "owner");
-      json_builder_add_string_value (builder, self->owner);
+      g_string_append (out, ",\"owner\":");
+      lab_json_append_string (out, self->owner, -1);
     }
-  json_builder_set_member_name (builder, "bytes");
-  json_builder_add_int_value (builder, self->bytes);
-  json_builder_set_member_name (builder, "count");
-  json_builder_add_int_value (builder, self->count);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  g_string_append_printf (out, ",\"bytes\":%" G_GUINT64_FORMAT ",\"count\":%" G_GUINT64_FORMAT "}",
+                          self->bytes, self->count);
 }
 
 /**

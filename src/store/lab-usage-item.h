@@ -37,7 +37,8 @@ const char       *lab_usage_item_get_label     (LabUsageItem     *self);
 const char       *lab_usage_item_get_owner     (LabUsageItem     *self);
 guint64           lab_usage_item_get_bytes     (LabUsageItem     *self);
 guint64           lab_usage_item_get_count     (LabUsageItem     *self);
-JsonNode         *lab_usage_item_to_json       (LabUsageItem     *self);
+void              lab_usage_item_append_json   (LabUsageItem     *self,
+                                                GString          *out);
 LabUsageItem     *lab_usage_item_new_from_json (LabUsageItemKind  kind,
                                                 JsonObject       *object);
 

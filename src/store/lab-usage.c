@@ -32,6 +32,7 @@
  * once; lab_usage_compute() makes it anew.
  */
 
+#define LAB_USAGE_MMAP_SIZE 2147418112  /* SQLite's largest, 2 GiB - 64 KiB */
 #define LOW_SPACE_MINIMUM (G_GUINT64_CONSTANT (1) << 30)  /* 1 GiB */
 
 struct _LabUsage
@@ -348,11 +349,36 @@ lab_usage_measure_path (const char *path,
 
 typedef struct
 {
+  char *name;
+  guint64 bytes;
+  guint64 files;
+} SessionSize;
+
+static void
+session_size_clear (gpointer data)
+{
+  g_free (((SessionSize *) data)->name);
+}
+
+static int
+compare_session_sizes (gconstpointer a,
+                       gconstpointer b)
+{
+  const SessionSize *x = a;
+  const SessionSize *y = b;
+
+  if (x->bytes != y->bytes)
+    return x->bytes > y->bytes ? -1 : 1;
+  return strcmp (x->name, y->name);
+}
+
+typedef struct
+{
   LabDataDir *dir;
   guint64 bytes[LAB_USAGE_N_CATEGORIES];
   guint64 count[LAB_USAGE_N_CATEGORIES];
   guint64 db_file_size;
-  GPtrArray *sessions;  /* of LabUsageItem without titles yet */
+  GArray *sessions;  /* of SessionSize; titles come from the database */
 } FolderSizes;
 
 static void
@@ -378,13 +404,14 @@ workspace_child_cb (Walk              *walk,
 {
   FolderSizes *sizes = data;
   guint64 files_before = walk->n_files;
-  guint64 bytes = measure_at (walk, dirfd, name, st);
-  guint64 files = walk->n_files - files_before;
+  SessionSize size;
 
-  sizes->bytes[LAB_USAGE_WORKSPACE] += bytes;
-  sizes->count[LAB_USAGE_WORKSPACE] += files;
-  g_ptr_array_add (sizes->sessions,
-                   lab_usage_item_new (LAB_USAGE_ITEM_SESSION, name, NULL, NULL, bytes, files));
+  size.bytes = measure_at (walk, dirfd, name, st);
+  size.files = walk->n_files - files_before;
+  size.name = g_strdup (name);
+  sizes->bytes[LAB_USAGE_WORKSPACE] += size.bytes;
+  sizes->count[LAB_USAGE_WORKSPACE] += size.files;
+  g_array_append_val (sizes->sessions, size);
 }
 
 static void
@@ -556,6 +583,10 @@ db_stats_thread (gpointer data)
     return NULL;
   lab_db_set_cancellable (db, stats->cancellable);
 
+  /* dbstat reads every page: mapped, they are not copied out of the page
+   * cache one by one. The connection only reads. */
+  lab_db_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (LAB_USAGE_MMAP_SIZE), NULL);
+
   if (!lab_db_exec (db, "BEGIN", &stats->error))
     return NULL;
 
@@ -618,6 +649,8 @@ fill_categories (LabUsage *self)
                        items->pdata, items->len);
 }
 
+static char *usage_to_text (LabUsage *self);
+
 static char *
 get_cache_path (LabDataDir *dir)
 {
@@ -644,10 +677,10 @@ lab_usage_compute (LabDataDir       *dir,
 {
   g_autoptr(LabUsage) self = g_object_new (LAB_TYPE_USAGE, NULL);
   g_autoptr(GPtrArray) btrees = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE, sizeof (SessionSize));
+  g_autoptr(GPtrArray) session_items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GTimer) timer = g_timer_new ();
-  g_autoptr(JsonNode) json = NULL;
   g_autofree char *cache = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GError) save_error = NULL;
@@ -676,6 +709,7 @@ lab_usage_compute (LabDataDir       *dir,
 
   sizes.dir = dir;
   sizes.sessions = sessions;
+  g_array_set_clear_func (sessions, session_size_clear);
   walk_init (&walk, cancellable);
   fd = open_folder (lab_data_dir_get_root (dir), &st);
   if (fd >= 0)
@@ -684,8 +718,10 @@ lab_usage_compute (LabDataDir       *dir,
       for_each_child (&walk, fd, root_child_cb, &sizes);
     }
   walk_clear (&walk);
+  g_debug ("Folder walked after %.3f s", g_timer_elapsed (timer, NULL));
 
   g_thread_join (thread);
+  g_debug ("Database measured after %.3f s", g_timer_elapsed (timer, NULL));
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
@@ -737,32 +773,33 @@ lab_usage_compute (LabDataDir       *dir,
       self->disk_size = (guint64) vfs.f_blocks * vfs.f_frsize;
     }
 
+  /* Largest first; a folder of no session keeps its name as its label. */
+  g_array_sort (sessions, compare_session_sizes);
   for (guint i = 0; i < sessions->len; i++)
     {
-      LabUsageItem *item = sessions->pdata[i];
-      const char *title = g_hash_table_lookup (titles, lab_usage_item_get_name (item));
+      SessionSize *size = &g_array_index (sessions, SessionSize, i);
+      const char *title = g_hash_table_lookup (titles, size->name);
 
-      if (title != NULL && title[0] != '\0')
-        sessions->pdata[i] = lab_usage_item_new (LAB_USAGE_ITEM_SESSION,
-                                                 lab_usage_item_get_name (item), title, NULL,
-                                                 lab_usage_item_get_bytes (item),
-                                                 lab_usage_item_get_count (item));
-      if (sessions->pdata[i] != item)
-        g_object_unref (item);
+      g_ptr_array_add (session_items,
+                       lab_usage_item_new (LAB_USAGE_ITEM_SESSION, size->name,
+                                           title != NULL && title[0] != '\0' ? title : NULL, NULL,
+                                           size->bytes, size->files));
     }
 
   fill_categories (self);
   store_items (self->btrees, btrees);
-  store_items (self->sessions, sessions);
+  g_list_store_splice (self->sessions, 0, 0, session_items->pdata, session_items->len);
   self->duration = g_timer_elapsed (timer, NULL);
+  g_debug ("Figures ready after %.3f s", self->duration);
 
   /* The figures are still right if they cannot be cached (a read-only disk). */
   cache = get_cache_path (dir);
-  json = lab_usage_to_json (self);
-  text = json_to_string (json, TRUE);
+  text = usage_to_text (self);
   if (!g_file_test (lab_data_dir_get_data_path (dir), G_FILE_TEST_IS_DIR) ||
       !lab_file_replace_contents (cache, text, -1, &save_error))
     g_debug ("Cannot cache the usage: %s", save_error ? save_error->message : "no data folder");
+
+  g_debug ("Cached after %.3f s", g_timer_elapsed (timer, NULL));
 
   if (progress != NULL)
     progress (1, _("Measured"), progress_data);
@@ -1064,19 +1101,48 @@ lab_usage_dup_description (LabUsage *self)
 }
 
 static void
-add_items_member (JsonBuilder *builder,
-                  const char  *member,
-                  GListModel  *items)
+append_items (GString    *out,
+              const char *member,
+              GListModel *items)
 {
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
+  g_string_append_printf (out, ",\n  \"%s\": [", member);
   for (guint i = 0; i < g_list_model_get_n_items (items); i++)
     {
       g_autoptr(LabUsageItem) item = g_list_model_get_item (items, i);
 
-      json_builder_add_value (builder, lab_usage_item_to_json (item));
+      g_string_append (out, i > 0 ? ",\n    " : "\n    ");
+      lab_usage_item_append_json (item, out);
     }
-  json_builder_end_array (builder);
+  g_string_append (out, "\n  ]");
+}
+
+/* The figures as JSON text, as cached. */
+static char *
+usage_to_text (LabUsage *self)
+{
+  g_autofree char *computed_at = lab_timestamp_format (self->computed_at);
+  GString *out = g_string_sized_new (4096);
+
+  g_string_append_printf (out,
+                          "{\n  \"version\": 1,\n  \"computed_at\": \"%s\",\n"
+                          "  \"duration\": %.3f,\n  \"total\": %" G_GUINT64_FORMAT ",\n"
+                          "  \"free_space\": %" G_GUINT64_FORMAT ",\n"
+                          "  \"disk_size\": %" G_GUINT64_FORMAT ",\n"
+                          "  \"low_space_threshold\": %" G_GUINT64_FORMAT ",\n"
+                          "  \"space_low\": %s,\n"
+                          "  \"database\": {\"file_size\": %" G_GUINT64_FORMAT ", "
+                          "\"page_size\": %" G_GUINT64_FORMAT ", \"page_count\": %" G_GUINT64_FORMAT
+                          ", \"free_pages\": %" G_GUINT64_FORMAT "}",
+                          computed_at, self->duration, self->total, self->free_space,
+                          self->disk_size, lab_usage_get_low_space_threshold (self),
+                          lab_usage_is_space_low (self) ? "true" : "false",
+                          self->db_file_size, self->page_size, self->page_count, self->free_pages);
+  append_items (out, "categories", G_LIST_MODEL (self->categories));
+  append_items (out, "btrees", G_LIST_MODEL (self->btrees));
+  append_items (out, "sessions", G_LIST_MODEL (self->sessions));
+  g_string_append (out, "\n}\n");
+
+  return g_string_free (out, FALSE);
 }
 
 /**
@@ -1087,45 +1153,12 @@ add_items_member (JsonBuilder *builder,
 JsonNode *
 lab_usage_to_json (LabUsage *self)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *computed_at = lab_timestamp_format (self->computed_at);
+  g_autofree char *text = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "computed_at");
-  json_builder_add_string_value (builder, computed_at);
-  json_builder_set_member_name (builder, "duration");
-  json_builder_add_double_value (builder, self->duration);
-  json_builder_set_member_name (builder, "total");
-  json_builder_add_int_value (builder, self->total);
-  json_builder_set_member_name (builder, "free_space");
-  json_builder_add_int_value (builder, self->free_space);
-  json_builder_set_member_name (builder, "disk_size");
-  json_builder_add_int_value (builder, self->disk_size);
-  json_builder_set_member_name (builder, "low_space_threshold");
-  json_builder_add_int_value (builder, lab_usage_get_low_space_threshold (self));
-  json_builder_set_member_name (builder, "space_low");
-  json_builder_add_boolean_value (builder, lab_usage_is_space_low (self));
+  g_return_val_if_fail (LAB_IS_USAGE (self), NULL);
 
-  json_builder_set_member_name (builder, "database");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "file_size");
-  json_builder_add_int_value (builder, self->db_file_size);
-  json_builder_set_member_name (builder, "page_size");
-  json_builder_add_int_value (builder, self->page_size);
-  json_builder_set_member_name (builder, "page_count");
-  json_builder_add_int_value (builder, self->page_count);
-  json_builder_set_member_name (builder, "free_pages");
-  json_builder_add_int_value (builder, self->free_pages);
-  json_builder_end_object (builder);
-
-  add_items_member (builder, "categories", G_LIST_MODEL (self->categories));
-  add_items_member (builder, "btrees", G_LIST_MODEL (self->btrees));
-  add_items_member (builder, "sessions", G_LIST_MODEL (self->sessions));
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  text = usage_to_text (self);
+  return json_from_string (text, NULL);
 }
 
 static void
