@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lab-backup.h"
 #include "lab-db.h"
 #include "lab-error.h"
 #include "lab-schema.h"
@@ -354,6 +355,24 @@ open_internal (const char      *path,
                        _("“%s” uses an older schema (version %d) and is opened read-only, so it "
                          "cannot be upgraded"), path, user_version);
           return NULL;
+        }
+
+      /* A store that holds data is backed up before its schema changes. */
+      if (dir != NULL && user_version > 0)
+        {
+          g_autofree char *backup = NULL;
+          g_autoptr(GError) backup_error = NULL;
+
+          backup = lab_backup_create (dir, LAB_BACKUP_KIND_PRE_MIGRATION, NULL, NULL, NULL,
+                                      &backup_error);
+          if (backup == NULL)
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&backup_error),
+                                          _("Cannot back up “%s” before upgrading it: "), path);
+              return NULL;
+            }
+          g_debug ("Backed up %s as %s before upgrading it from schema version %d", path, backup,
+                     user_version);
         }
 
       if (!lab_schema_migrate (self->handle, user_version, target_version, &errmsg))
