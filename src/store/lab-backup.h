@@ -84,6 +84,28 @@ GPtrArray     *lab_backup_verify_finish   (LabDataDir           *dir,
                                            GAsyncResult         *result,
                                            GError              **error);
 
+gboolean       lab_backup_restore         (LabDataDir           *dir,
+                                           const char           *name,
+                                           const char * const   *sessions,
+                                           char                **pre_restore,
+                                           LabProgressFunc       progress,
+                                           gpointer              progress_data,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+void           lab_backup_restore_async   (LabDataDir           *dir,
+                                           const char           *name,
+                                           const char * const   *sessions,
+                                           LabProgress          *progress,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean       lab_backup_restore_finish  (LabDataDir           *dir,
+                                           GAsyncResult         *result,
+                                           char                **pre_restore,
+                                           GError              **error);
+gboolean       lab_backup_recover         (LabDataDir           *dir,
+                                           GError              **error);
+
 GPtrArray     *lab_backup_retention_select (GPtrArray           *backups,
                                             gint64               days,
                                             gint64               keep_min,

@@ -422,6 +422,10 @@ lab_db_open (LabDataDir      *dir,
         return NULL;
     }
 
+  /* A restore killed halfway is completed before anyone uses the store. */
+  if (!(flags & LAB_DB_OPEN_READ_ONLY) && !lab_backup_recover (dir, error))
+    return NULL;
+
   return open_internal (lab_data_dir_get_db_path (dir), dir, flags, LAB_SCHEMA_VERSION, error);
 }
 
