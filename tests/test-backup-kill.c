@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -192,16 +193,22 @@ test_kill_backup (LabTestStore  *store,
   guint n_killed = 0;
   gint64 duration;
 
-  lab_test_store_add_demo (store, 20, 30, 17);
+  lab_test_store_add_demo (store, 8, 30, 17);
   g_clear_object (&store->db);
   state_take (&original, store);
 
-  /* How long one takes, to spread the kills over all of it: the second run,
-   * as the first stores every workspace file and later ones do not. */
+  /* How long one takes, to spread the kills over all of it: the quickest of
+   * a few runs after the first, which stores every workspace file. */
   run_helper (args);
-  duration = run_helper (args);
-  n_backups = assert_backups_good (store, 1);
-  g_assert_cmpuint (n_backups, ==, 2);
+  duration = G_MAXINT64;
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 one = run_helper (args);
+
+      duration = MIN (duration, one);
+    }
+  n_backups = assert_backups_good (store, 3);
+  g_assert_cmpuint (n_backups, ==, 4);
 
   for (guint run = 0; run < N_RUNS; run++)
     {
@@ -263,7 +270,7 @@ test_kill_restore (LabTestStore  *store,
   gint64 duration;
 
   /* The backup to restore holds "new"; the store holds "old". */
-  lab_test_store_add_demo (store, 20, 30, 23);
+  lab_test_store_add_demo (store, 8, 30, 23);
   g_clear_object (&store->db);
   backup_new = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
   change_store (store);
@@ -288,10 +295,16 @@ test_kill_restore (LabTestStore  *store,
     }
   g_ptr_array_add (args, NULL);
 
-  duration = run_helper ((const char * const *) args->pdata);
-  state_take (&new_state, store);
-  g_assert_false (state_equal (&new_state, &old_state));
-  restore_in_process (store, backup_old);
+  duration = G_MAXINT64;
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 one = run_helper ((const char * const *) args->pdata);
+
+      duration = MIN (duration, one);
+      state_take (&new_state, store);
+      g_assert_false (state_equal (&new_state, &old_state));
+      restore_in_process (store, backup_old);
+    }
 
   for (guint run = 0; run < N_RUNS; run++)
     {
@@ -329,6 +342,13 @@ int
 main (int    argc,
       char **argv)
 {
+  /* A SIGKILL is not a power cut: what is tested does not depend on the disk,
+   * so the stores go to memory when there is a tmpfs, where fsync costs
+   * nothing and the timings are steadier on a busy machine. */
+  if (g_getenv ("TMPDIR") == NULL && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) &&
+      access ("/dev/shm", W_OK) == 0)
+    g_setenv ("TMPDIR", "/dev/shm", TRUE);
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/labdata/store/backup-kill/backup", LabTestStore, NULL, lab_test_store_setup,

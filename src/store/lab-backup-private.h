@@ -96,6 +96,8 @@ gboolean       _lab_backup_extract_database (LabBackupInfo   *info,
                                              LabSha256       *sha,
                                              GCancellable    *cancellable,
                                              GError         **error);
+gboolean       _lab_backup_recover_locked   (LabDataDir      *dir,
+                                             GError         **error);
 sqlite3       *_lab_backup_open_file_readonly (const char    *path,
                                                GError       **error);
 

@@ -751,9 +751,15 @@ log_restore (LabDataDir         *dir,
     g_warning ("Cannot log the restore: %s", error->message);
 }
 
-static gboolean
-recover_locked (LabDataDir  *dir,
-                GError     **error)
+/**
+ * _lab_backup_recover_locked:
+ *
+ * Completes an interrupted restore, or removes the staging folder of one
+ * that never began to change the store. The caller holds the lock.
+ */
+gboolean
+_lab_backup_recover_locked (LabDataDir  *dir,
+                            GError     **error)
 {
   g_autofree char *path = journal_path (dir);
   g_autofree char *staging = staging_root (dir);
@@ -816,7 +822,7 @@ lab_backup_recover (LabDataDir  *dir,
   if (lock == NULL)
     return TRUE;
 
-  return recover_locked (dir, error);
+  return _lab_backup_recover_locked (dir, error);
 }
 
 static gboolean
@@ -840,7 +846,7 @@ restore_locked (LabDataDir          *dir,
   gint64 version = 0;
 
   /* A restore interrupted earlier is finished first. */
-  if (!recover_locked (dir, error))
+  if (!_lab_backup_recover_locked (dir, error))
     return FALSE;
 
   phase_enter (&phase, 0, 0.3, _("Verifying the backup…"));

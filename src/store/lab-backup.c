@@ -74,7 +74,8 @@ lock_open (LabDataDir  *dir,
     {
       int saved_errno = errno;
 
-      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), path);
+      lab_store_error_from_errno (error, saved_errno, _("Cannot write in the backups folder “%s”"),
+                                  lab_data_dir_get_backups_path (dir));
       return NULL;
     }
 
@@ -1728,6 +1729,11 @@ _lab_backup_create_locked (LabDataDir            *dir,
   if (config == NULL)
     return NULL;
   compression = lab_config_get_string (config, LAB_CONFIG_AUTO_BACKUP_COMPRESSION);
+
+  /* A restore interrupted halfway is completed first: the store is in
+   * neither state until then, and that is not something to back up. */
+  if (!_lab_backup_recover_locked (dir, error))
+    return NULL;
 
   objects = _lab_backup_objects_path (dir);
   if (!lab_mkdir_private (objects, error))
