@@ -937,8 +937,11 @@ restore_locked (LabDataDir          *dir,
       for (guint i = 0; journal->sessions[i] != NULL; i++)
         {
           g_autofree char *dest = staging_path (dir, "sessions", journal->sessions[i], NULL);
+          g_autofree char *target = lab_data_dir_get_session_workspace (dir,
+                                                                        journal->sessions[i]);
 
-          if (lab_data_dir_get_session_workspace (dir, journal->sessions[i]) == NULL)
+          /* An id that cannot be a folder name has no files. */
+          if (target == NULL)
             continue;
           if (!stage_files (dir, json_object_get_object_member (sidecar, "files"),
                             journal->sessions[i], dest, &phase, cancellable, error))
