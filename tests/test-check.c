@@ -325,6 +325,101 @@ test_damaged_page (LabTestStore  *store,
   assert_clean (quick);
 }
 
+static gint64
+count_messages (LabDataDir *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) db = lab_db_open (dir, LAB_DB_OPEN_NO_CREATE, &error);
+  gint64 n;
+
+  g_assert_no_error (error);
+  n = lab_db_query_int64 (db, "SELECT count(*) FROM messages", &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+test_restore_damaged (LabTestStore  *store,
+                      gconstpointer  data)
+{
+  g_autofree char *copy = g_build_filename (store->tmp, "copy", NULL);
+  g_autofree char *cmd = g_strdup_printf ("cp -a '%s' '%s'", store->root, copy);
+  g_autoptr(LabDataDir) copy_dir = lab_data_dir_new (copy);
+  g_autoptr(LabCheckReport) report = NULL;
+  g_autoptr(LabCheckReport) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  LabCheckFinding *finding;
+  gint64 messages;
+
+  demo_store (store);
+  backup = make_backup (store);
+  messages = count_messages (store->dir);
+  g_clear_object (&store->db);
+
+  /* A flipped page in a copy that has the backup: restoring it repairs. */
+  g_assert_cmpint (system (cmd), ==, 0);
+  flip_page (lab_data_dir_get_db_path (copy_dir));
+
+  report = lab_check_run (copy_dir, LAB_CHECK_QUICK, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  finding = assert_only_problem (report, LAB_CHECK_FINDING_DATABASE_DAMAGED);
+  g_assert_cmpint (lab_check_finding_get_repair (finding), ==, LAB_CHECK_REPAIR_RESTORE_BACKUP);
+  g_assert_null (strstr (lab_check_finding_get_detail (finding), "***"));
+
+  after = lab_check_repair (copy_dir, report, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_clean (after);
+  g_clear_object (&after);
+  after = lab_check_run (copy_dir, LAB_CHECK_FULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_clean (after);
+  g_assert_cmpint (count_messages (copy_dir), ==, messages);
+}
+
+static void
+test_restore_not_a_database (LabTestStore  *store,
+                             gconstpointer  data)
+{
+  g_autoptr(LabCheckReport) report = NULL;
+  g_autoptr(LabCheckReport) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) folder = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *kept = NULL;
+  const char *name;
+  gint64 messages;
+
+  demo_store (store);
+  backup = make_backup (store);
+  messages = count_messages (store->dir);
+  g_clear_object (&store->db);
+  g_assert_true (g_file_set_contents (lab_data_dir_get_db_path (store->dir),
+                                      "someone's notes", -1, NULL));
+
+  report = check (store, LAB_CHECK_QUICK);
+  assert_only_problem (report, LAB_CHECK_FINDING_NOT_A_DATABASE);
+  after = repair (store, report);
+  assert_clean (after);
+  g_assert_cmpint (count_messages (store->dir), ==, messages);
+
+  /* The file that was there is kept beside the store, not deleted. */
+  folder = g_dir_open (lab_data_dir_get_data_path (store->dir), 0, NULL);
+  while ((name = g_dir_read_name (folder)) != NULL)
+    {
+      if (g_str_has_prefix (name, "labdata.db.damaged-") && !g_str_has_suffix (name, "-shm") &&
+          !g_str_has_suffix (name, "-wal"))
+        kept = g_build_filename (lab_data_dir_get_data_path (store->dir), name, NULL);
+    }
+  g_assert_nonnull (kept);
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (kept, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "someone's notes");
+  }
+}
+
 static void
 test_fts_row_deleted (LabTestStore  *store,
                       gconstpointer  data)
@@ -778,6 +873,8 @@ main (int    argc,
   ADD ("not-a-database", test_not_a_database);
   ADD ("schema-versions", test_schema_versions);
   ADD ("damaged-page", test_damaged_page);
+  ADD ("restore-damaged", test_restore_damaged);
+  ADD ("restore-not-a-database", test_restore_not_a_database);
   ADD ("fts-row-deleted", test_fts_row_deleted);
   ADD ("orphan-folder", test_orphan_folder);
   ADD ("orphan-file", test_orphan_file);

@@ -450,6 +450,76 @@ test_categories (LabTestStore  *store,
 }
 
 static void
+test_backups (LabTestStore  *store,
+              gconstpointer  data)
+{
+  g_autoptr(LabCleanupPlan) plan = NULL;
+  g_autoptr(LabCleanupResult) result = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GError) error = NULL;
+  LabCleanupOptions options;
+
+  lab_test_store_add_demo (store, 4, 4, 3);
+  for (guint i = 0; i < 6; i++)
+    {
+      char *name;
+
+      /* Each backup holds a workspace file of its own, freed with it. */
+      if (i > 0)
+        {
+          g_autofree char *contents = g_strdup_printf ("version %u", i);
+
+          add_workspace_file (store, "extra-session", "notes.txt", contents);
+        }
+      else
+        lab_test_add_session (lab_test_store_open (store), "extra-session", "Extra", NULL);
+      exec_sql (lab_test_store_open (store), "DELETE FROM workspace_files WHERE path = 'notes.txt'");
+      name = lab_backup_create (store->dir, LAB_BACKUP_KIND_MANUAL, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (names, name);
+    }
+  g_clear_object (&store->db);
+
+  /* Forty days on, retention (30 days, the newest 3 kept) lets the three
+   * oldest go; the oldest is pinned, so two. */
+  g_assert_true (lab_backup_set_pinned (store->dir, names->pdata[0], TRUE, &error));
+  g_assert_no_error (error);
+
+  lab_cleanup_options_init (&options);
+  options.now = g_get_real_time () + 40 * DAY;
+  options.categories = 1u << LAB_CLEANUP_BACKUPS;
+  plan = lab_cleanup_plan (store->dir, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lab_cleanup_plan_get_category_count (plan, LAB_CLEANUP_BACKUPS), ==, 3);
+  {
+    g_autoptr(GPtrArray) ids = planned_ids (plan);
+    g_autofree char *first = g_strdup_printf ("backups/%s", (char *) names->pdata[1]);
+    g_autofree char *second = g_strdup_printf ("backups/%s", (char *) names->pdata[2]);
+
+    /* The dry run lists only the category included. */
+    g_assert_cmpuint (ids->len, ==, 3);
+    g_assert_cmpstr (ids->pdata[0], ==, first);
+    g_assert_cmpstr (ids->pdata[1], ==, second);
+    g_assert_cmpstr (ids->pdata[2], ==, "backups/objects");
+    g_assert_cmpuint (lab_cleanup_plan_get_category_bytes (plan, LAB_CLEANUP_BACKUPS), >, 0);
+  }
+
+  /* Pinned after the dry run: kept, and the objects it shares stay too. */
+  g_assert_true (lab_backup_set_pinned (store->dir, names->pdata[2], TRUE, &error));
+  result = apply (store, plan);
+  g_assert_null (result->backup);
+  g_assert_cmpuint (result->deleted[LAB_CLEANUP_BACKUPS], ==, 1);
+  g_assert_cmpuint (result->skipped_ids->len, ==, 2);
+
+  left = lab_backup_list (store->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (left->len, ==, 5);
+  for (guint i = 0; i < left->len; i++)
+    g_assert_cmpstr (lab_backup_info_get_name (left->pdata[i]), !=, names->pdata[1]);
+}
+
+static void
 test_busy_and_nothing_changed (LabTestStore  *store,
                                gconstpointer  data)
 {
@@ -638,6 +708,7 @@ main (int    argc,
   ADD ("dry-run-and-apply-agree", test_dry_run_and_apply_agree);
   ADD ("changed-since-plan", test_changed_since_plan);
   ADD ("categories", test_categories);
+  ADD ("backups", test_backups);
   ADD ("busy-and-nothing-changed", test_busy_and_nothing_changed);
   ADD ("recover", test_recover);
   ADD ("vacuum", test_vacuum);

@@ -230,6 +230,26 @@ open_for_check (LabDataDir  *dir,
   return NULL;
 }
 
+/* integrity_check reports in lines, some of them headers ("*** in database
+ * main ***"); a finding's detail is one line of what matters. */
+static void
+append_sqlite_message (GString    *messages,
+                       const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+
+      if (line[0] == '\0' || g_str_has_prefix (line, "*** "))
+        continue;
+      if (messages->len > 0)
+        g_string_append (messages, "; ");
+      g_string_append (messages, line);
+    }
+}
+
 /* Runs quick_check or integrity_check; damage becomes one finding with what
  * SQLite said. */
 static gboolean
@@ -256,9 +276,7 @@ check_pages (LabDb         *db,
 
       if (g_strcmp0 (line, "ok") == 0)
         continue;
-      if (messages->len > 0)
-        g_string_append (messages, "; ");
-      g_string_append (messages, line ? line : "");
+      append_sqlite_message (messages, line);
     }
 
   if (stmt != NULL && rc != SQLITE_DONE)
@@ -271,11 +289,7 @@ check_pages (LabDb         *db,
     }
 
   if (local_error != NULL)
-    {
-      if (messages->len > 0)
-        g_string_append (messages, "; ");
-      g_string_append (messages, local_error->message);
-    }
+    append_sqlite_message (messages, local_error->message);
 
   if (messages->len > 0)
     {
@@ -1565,6 +1579,118 @@ restore_files (LabDb            *db,
   return TRUE;
 }
 
+/* Keeps a file that is not a database (any more) beside the store, with its
+ * log, so that restoring a backup replaces nothing that cannot be found again.
+ * Returns the name it is kept under. */
+static char *
+keep_aside (LabDataDir  *dir,
+            GError     **error)
+{
+  const char *db = lab_data_dir_get_db_path (dir);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", db, stamp);
+  const char *suffixes[] = { "-wal", "-shm" };
+
+  if (g_file_test (aside, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
+                   _("“%s” exists already; try again in a second"), aside);
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (db, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (aside, suffixes[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0)
+        {
+          int saved_errno = errno;
+
+          lab_store_error_from_errno (error, saved_errno, _("Cannot move “%s” aside"), from);
+          return NULL;
+        }
+    }
+
+  /* Not lab_commit_temp(): it would delete the file if the rename failed. */
+  if (g_rename (db, aside) != 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot move “%s” aside"), db);
+      return NULL;
+    }
+  if (!lab_fsync_dir (lab_data_dir_get_data_path (dir), error))
+    return NULL;
+
+  return g_path_get_basename (aside);
+}
+
+/* Restores the newest backup that is not known to be damaged; one that
+ * fails its verification is passed over for the next. */
+static gboolean
+restore_backup (LabDataDir        *dir,
+                LabCheckFinding   *finding,
+                JsonBuilder       *log,
+                LabProgressFunc    progress,
+                gpointer           progress_data,
+                GCancellable      *cancellable,
+                GError           **error)
+{
+  g_autoptr(GPtrArray) backups = lab_backup_list (dir, error);
+  g_autoptr(GError) last_error = NULL;
+
+  if (backups == NULL)
+    return FALSE;
+
+  /* SQLite cannot open a file that is not a database, not even to back it up
+   * before the restore: it is kept aside instead. */
+  if (lab_check_finding_get_kind (finding) == LAB_CHECK_FINDING_NOT_A_DATABASE &&
+      g_file_test (lab_data_dir_get_db_path (dir), G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *aside = keep_aside (dir, error);
+
+      if (aside == NULL)
+        return FALSE;
+      json_builder_set_member_name (log, "kept_aside");
+      json_builder_add_string_value (log, aside);
+    }
+
+  for (guint i = 0; i < backups->len; i++)
+    {
+      LabBackupInfo *info = backups->pdata[i];
+      g_autofree char *pre_restore = NULL;
+
+      if (!lab_backup_info_is_good (info))
+        continue;
+
+      g_clear_error (&last_error);
+      if (lab_backup_restore (dir, lab_backup_info_get_name (info), NULL, &pre_restore,
+                              progress, progress_data, cancellable, &last_error))
+        {
+          json_builder_set_member_name (log, "restored");
+          json_builder_add_string_value (log, lab_backup_info_get_name (info));
+          if (pre_restore != NULL)
+            {
+              json_builder_set_member_name (log, "pre_restore_backup");
+              json_builder_add_string_value (log, pre_restore);
+            }
+          return TRUE;
+        }
+
+      /* The backup failed its verification: the next one may be good. */
+      if (!g_error_matches (last_error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT))
+        break;
+    }
+
+  if (last_error == NULL)
+    g_set_error_literal (&last_error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND,
+                         _("There is no good backup to restore"));
+  g_propagate_error (error, g_steal_pointer (&last_error));
+  return FALSE;
+}
+
 static gboolean
 finding_is_wanted (GPtrArray       *findings,
                    LabCheckFinding *finding)
@@ -1613,6 +1739,30 @@ lab_check_repair (LabDataDir       *dir,
   n_items = g_list_model_get_n_items (G_LIST_MODEL (report));
 
   json_builder_begin_object (log);
+
+  /* A restore replaces the database: the other repairs are moot until the
+   * restored store is checked again. */
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+
+      if (!finding_is_wanted (findings, finding) ||
+          lab_check_finding_get_repair (finding) != LAB_CHECK_REPAIR_RESTORE_BACKUP)
+        continue;
+
+      report_progress (progress, progress_data, -1, _("Restoring the newest good backup"));
+      ok = restore_backup (dir, finding, log, progress, progress_data, cancellable, error);
+      json_builder_set_member_name (log, "ok");
+      json_builder_add_boolean_value (log, ok);
+      json_builder_end_object (log);
+      log_node = json_builder_get_root (log);
+      if (!lab_oplog_append (dir, "repair", json_node_get_object (log_node), &log_error))
+        g_debug ("Cannot log the repair: %s", log_error->message);
+      if (!ok)
+        return NULL;
+      return lab_check_run (dir, lab_check_report_get_level (report), progress, progress_data,
+                            cancellable, error);
+    }
 
   /* Repairs that remove files or change what the database records come
    * after a backup; rebuilding an index or putting a file back loses nothing. */

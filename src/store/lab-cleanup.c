@@ -50,6 +50,7 @@
 #define LOCK_NAME ".cleanup.lock"
 #define OPLOG_NAME "operations.jsonl"
 #define ARCHIVE_SUFFIX ".labdata"
+#define BACKUP_OBJECTS_ID "objects"  /* never a backup's name */
 
 /* What makes a row eligible, shared by the plan and the deletion. */
 #define SESSION_ELIGIBLE \
@@ -186,8 +187,16 @@ recover_locked (LabDataDir  *dir,
                            path, home);
               return FALSE;
             }
-          if (!lab_mkdir_private (lab_data_dir_get_workspace_path (dir), error) ||
-              !lab_commit_temp (path, home, error))
+          if (!lab_mkdir_private (lab_data_dir_get_workspace_path (dir), error))
+            return FALSE;
+          if (g_rename (path, home) != 0)
+            {
+              int saved_errno = errno;
+
+              lab_store_error_from_errno (error, saved_errno, _("Cannot put back “%s”"), home);
+              return FALSE;
+            }
+          if (!lab_fsync_dir (lab_data_dir_get_workspace_path (dir), error))
             return FALSE;
           (*restored)++;
         }
@@ -590,6 +599,54 @@ plan_files (LabDataDir         *dir,
     }
 }
 
+/* What backup retention lets go (lab_backup_retention_plan(): pinned
+ * backups and the newest good ones always stay). Workspace objects that only
+ * these backups hold go with them: one more item says how much they take. */
+static gboolean
+plan_backups (LabDataDir      *dir,
+              LabConfig       *config,
+              LabCleanupPlan  *plan,
+              GError         **error)
+{
+  g_autoptr(GPtrArray) doomed = NULL;
+  guint64 reclaimed = 0;
+  guint64 listed = 0;
+  gint64 newest = 0;
+
+  doomed = lab_backup_retention_plan (dir, config, lab_cleanup_plan_get_now (plan), &reclaimed,
+                                      error);
+  if (doomed == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < doomed->len; i++)
+    {
+      LabBackupInfo *info = doomed->pdata[i];
+      g_autoptr(LabCleanupItem) item = NULL;
+      guint64 bytes = lab_usage_measure_path (lab_backup_info_get_path (info), NULL) +
+                      lab_usage_measure_path (lab_backup_info_get_sidecar_path (info), NULL);
+
+      item = lab_cleanup_item_new (LAB_CLEANUP_BACKUPS, lab_backup_info_get_name (info),
+                                   lab_backup_info_get_name (info),
+                                   lab_backup_kind_get_label (lab_backup_info_get_kind (info)),
+                                   lab_backup_info_get_created_at (info), bytes, 1);
+      lab_cleanup_plan_add (plan, item);
+      listed += bytes;
+      newest = MAX (newest, lab_backup_info_get_created_at (info));
+    }
+
+  if (reclaimed > listed)
+    {
+      g_autoptr(LabCleanupItem) item = NULL;
+
+      item = lab_cleanup_item_new (LAB_CLEANUP_BACKUPS, BACKUP_OBJECTS_ID,
+                                   _("Workspace files only these backups hold"), NULL, newest,
+                                   reclaimed - listed, 0);
+      lab_cleanup_plan_add (plan, item);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 plan_orphans (LabDb           *db,
               LabDataDir      *dir,
@@ -689,6 +746,14 @@ lab_cleanup_plan (LabDataDir               *dir,
       if (!ok)
         return NULL;
     }
+
+  /* Retention of backups reads its period from the policies: an override
+   * for this clean-up changes the loaded copy, never the file. */
+  if (options->older_than_days >= 0 &&
+      !lab_config_set_int (config, LAB_CONFIG_BACKUP_DAYS, MAX (options->older_than_days, 1), error))
+    return NULL;
+  if (!plan_backups (dir, config, plan, error))
+    return NULL;
 
   plan_files (dir, plan, LAB_CLEANUP_ARCHIVES, lab_data_dir_get_archives_path (dir),
               ARCHIVE_SUFFIX, NULL);
@@ -1078,6 +1143,65 @@ apply_orphan (LabDb             *db,
   return TRUE;
 }
 
+/* Deletes the planned backups through lab_backup_delete(), which refuses a
+ * pinned one and frees the objects no other backup lists. */
+static gboolean
+apply_backups (LabDataDir        *dir,
+               LabCleanupPlan    *plan,
+               LabCleanupResult  *result,
+               GError           **error)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (plan));
+  g_autoptr(LabCleanupItem) objects = NULL;
+  gboolean all_deleted = TRUE;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (plan), i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (lab_cleanup_item_get_category (item) != LAB_CLEANUP_BACKUPS)
+        continue;
+      if (g_str_equal (lab_cleanup_item_get_id (item), BACKUP_OBJECTS_ID))
+        {
+          g_set_object (&objects, item);
+          continue;
+        }
+
+      if (lab_backup_delete (dir, lab_cleanup_item_get_id (item), &local_error))
+        {
+          result->reclaimed += lab_cleanup_item_get_bytes (item);
+          count_deleted (result, item);
+        }
+      else if (g_error_matches (local_error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID) ||
+               g_error_matches (local_error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND))
+        {
+          /* Pinned or deleted since the plan. */
+          note (result->skipped_ids, item);
+          all_deleted = FALSE;
+        }
+      else
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  /* The objects are freed only once every backup that held them is gone. */
+  if (objects != NULL)
+    {
+      if (all_deleted)
+        {
+          result->reclaimed += lab_cleanup_item_get_bytes (objects);
+          count_deleted (result, objects);
+        }
+      else
+        note (result->skipped_ids, objects);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 plan_has (LabCleanupPlan     *plan,
           LabCleanupCategory  category)
@@ -1200,6 +1324,10 @@ lab_cleanup_apply (LabDataDir       *dir,
       if (!done)
         goto log;
     }
+
+  if (lab_cleanup_plan_get_included (plan, LAB_CLEANUP_BACKUPS) &&
+      !apply_backups (dir, plan, result, error))
+    goto log;
 
   if (rows && result->deleted_ids->len > 0)
     {
