@@ -37,9 +37,9 @@ assert_only_problem (LabCheckReport      *report,
 {
   LabCheckFinding *found = NULL;
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (report)); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (lab_check_report_get_findings (report)); i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (lab_check_finding_get_severity (finding) == LAB_CHECK_SEVERITY_INFO)
         continue;
@@ -58,9 +58,9 @@ assert_only_problem (LabCheckReport      *report,
 static void
 assert_clean (LabCheckReport *report)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (report)); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (lab_check_report_get_findings (report)); i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
       g_autofree char *explanation = lab_check_finding_dup_explanation (finding);
 
       if (lab_check_finding_get_severity (finding) != LAB_CHECK_SEVERITY_INFO)

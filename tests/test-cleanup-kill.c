@@ -41,9 +41,9 @@ assert_consistent_after_kill (LabDataDir *dir,
 
   report = lab_check_run (dir, LAB_CHECK_FULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (report)); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (lab_check_report_get_findings (report)); i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
       g_autofree char *explanation = lab_check_finding_dup_explanation (finding);
 
       if (lab_check_finding_get_severity (finding) != LAB_CHECK_SEVERITY_INFO)

@@ -220,9 +220,9 @@ assert_check_clean (LabTestStore *store)
                                                     &error);
 
   g_assert_no_error (error);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (report)); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (lab_check_report_get_findings (report)); i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
       g_autofree char *explanation = lab_check_finding_dup_explanation (finding);
 
       if (lab_check_finding_get_severity (finding) != LAB_CHECK_SEVERITY_INFO)
@@ -270,7 +270,7 @@ test_plan_and_protection (LabTestStore  *store,
   g_assert_cmpuint (lab_cleanup_plan_get_total_bytes (plan), >, 0);
 
   /* The events of a session are one item that holds their rows. */
-  analytics = g_list_model_get_item (G_LIST_MODEL (plan), 4);
+  analytics = g_list_model_get_item (lab_cleanup_plan_get_items (plan), 4);
   g_assert_cmpint (lab_cleanup_item_get_count (analytics), ==, 2);
   g_assert_cmpstr (lab_cleanup_item_get_row_ids (analytics)[0], ==, "ev-1");
   g_assert_cmpstr (lab_cleanup_item_get_row_ids (analytics)[1], ==, "ev-2");

@@ -59,7 +59,7 @@ print_report (LabCli         *cli,
 {
   g_autofree char *summary = lab_check_report_dup_summary (report);
   g_autofree char *when = lab_cli_format_time (lab_check_report_get_checked_at (report));
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (report));
+  guint n = g_list_model_get_n_items (lab_check_report_get_findings (report));
   guint repairable = lab_check_report_count_repairable (report);
 
   g_print (lab_check_report_get_level (report) == LAB_CHECK_FULL ? _("Full check: %s\n")
@@ -68,7 +68,7 @@ print_report (LabCli         *cli,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       print_finding (finding);
     }

@@ -51,7 +51,7 @@ static void
 print_plan (LabCleanupPlan *plan,
             gboolean        every_item)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (plan));
+  guint n = g_list_model_get_n_items (lab_cleanup_plan_get_items (plan));
 
   for (guint c = 0; c < LAB_CLEANUP_N_CATEGORIES; c++)
     {
@@ -76,7 +76,7 @@ print_plan (LabCleanupPlan *plan,
 
       for (guint i = 0; i < n; i++)
         {
-          g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (plan), i);
+          g_autoptr(LabCleanupItem) item = g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
           g_autofree char *when = NULL;
           g_autofree char *bytes = NULL;
           const char *subtitle;

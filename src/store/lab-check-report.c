@@ -14,8 +14,8 @@
  * LabCheckReport:
  *
  * The result of one integrity check: its level, when it ran and for how long,
- * and its findings. It is a #GListModel of #LabCheckFinding, errors first, so
- * a window can show it in a list as it is.
+ * and its findings, a #GListModel of #LabCheckFinding, errors first, that a
+ * window can show in a list as it is.
  */
 struct _LabCheckReport
 {
@@ -25,13 +25,10 @@ struct _LabCheckReport
   gint64 checked_at;
   double duration;
   int schema_version;
-  GPtrArray *findings;
+  GListStore *findings;  /* of LabCheckFinding, errors first */
 };
 
-static void list_model_iface_init (GListModelInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (LabCheckReport, lab_check_report, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE (LabCheckReport, lab_check_report, G_TYPE_OBJECT)
 
 G_DEFINE_ENUM_TYPE (LabCheckLevel, lab_check_level,
   G_DEFINE_ENUM_VALUE (LAB_CHECK_QUICK, "quick"),
@@ -67,44 +64,12 @@ lab_check_status_to_string (LabCheckStatus status)
   return lab_enum_to_string (LAB_TYPE_CHECK_STATUS, status);
 }
 
-static GType
-list_model_get_item_type (GListModel *model)
-{
-  return LAB_TYPE_CHECK_FINDING;
-}
-
-static guint
-list_model_get_n_items (GListModel *model)
-{
-  return LAB_CHECK_REPORT (model)->findings->len;
-}
-
-static gpointer
-list_model_get_item (GListModel *model,
-                     guint       position)
-{
-  LabCheckReport *self = LAB_CHECK_REPORT (model);
-
-  if (position >= self->findings->len)
-    return NULL;
-
-  return g_object_ref (g_ptr_array_index (self->findings, position));
-}
-
-static void
-list_model_iface_init (GListModelInterface *iface)
-{
-  iface->get_item_type = list_model_get_item_type;
-  iface->get_n_items = list_model_get_n_items;
-  iface->get_item = list_model_get_item;
-}
-
 static void
 lab_check_report_finalize (GObject *object)
 {
   LabCheckReport *self = (LabCheckReport *) object;
 
-  g_ptr_array_unref (self->findings);
+  g_clear_object (&self->findings);
 
   G_OBJECT_CLASS (lab_check_report_parent_class)->finalize (object);
 }
@@ -169,7 +134,7 @@ lab_check_report_class_init (LabCheckReportClass *klass)
 static void
 lab_check_report_init (LabCheckReport *self)
 {
-  self->findings = g_ptr_array_new_with_free_func (g_object_unref);
+  self->findings = g_list_store_new (LAB_TYPE_CHECK_FINDING);
 }
 
 /**
@@ -198,21 +163,37 @@ lab_check_report_add (LabCheckReport  *self,
                       LabCheckFinding *finding)
 {
   LabCheckSeverity severity;
-  guint position;
+  guint n, position;
 
   g_return_if_fail (LAB_IS_CHECK_REPORT (self));
   g_return_if_fail (LAB_IS_CHECK_FINDING (finding));
 
   severity = lab_check_finding_get_severity (finding);
-  for (position = 0; position < self->findings->len; position++)
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->findings));
+  for (position = 0; position < n; position++)
     {
-      if (lab_check_finding_get_severity (self->findings->pdata[position]) < severity)
+      g_autoptr(LabCheckFinding) other = g_list_model_get_item (G_LIST_MODEL (self->findings),
+                                                                position);
+
+      if (lab_check_finding_get_severity (other) < severity)
         break;
     }
 
-  g_ptr_array_insert (self->findings, position, g_object_ref (finding));
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+  g_list_store_insert (self->findings, position, finding);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+/**
+ * lab_check_report_get_findings:
+ *
+ * Returns: (transfer none): a #GListModel of #LabCheckFinding, errors first,
+ *   then warnings, then notes
+ */
+GListModel *
+lab_check_report_get_findings (LabCheckReport *self)
+{
+  g_return_val_if_fail (LAB_IS_CHECK_REPORT (self), NULL);
+  return G_LIST_MODEL (self->findings);
 }
 
 /**
@@ -298,9 +279,11 @@ lab_check_report_count (LabCheckReport   *self,
 
   g_return_val_if_fail (LAB_IS_CHECK_REPORT (self), 0);
 
-  for (guint i = 0; i < self->findings->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->findings)); i++)
     {
-      if (lab_check_finding_get_severity (self->findings->pdata[i]) == severity)
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (self->findings), i);
+
+      if (lab_check_finding_get_severity (finding) == severity)
         n++;
     }
 
@@ -319,9 +302,11 @@ lab_check_report_count_repairable (LabCheckReport *self)
 
   g_return_val_if_fail (LAB_IS_CHECK_REPORT (self), 0);
 
-  for (guint i = 0; i < self->findings->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->findings)); i++)
     {
-      if (lab_check_finding_get_repair (self->findings->pdata[i]) != LAB_CHECK_REPAIR_NONE)
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (self->findings), i);
+
+      if (lab_check_finding_get_repair (finding) != LAB_CHECK_REPAIR_NONE)
         n++;
     }
 
@@ -341,10 +326,11 @@ lab_check_report_find (LabCheckReport      *self,
 {
   g_return_val_if_fail (LAB_IS_CHECK_REPORT (self), NULL);
 
-  for (guint i = 0; i < self->findings->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->findings)); i++)
     {
-      LabCheckFinding *finding = self->findings->pdata[i];
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (self->findings), i);
 
+      /* The store keeps its own reference. */
       if (lab_check_finding_get_kind (finding) == kind &&
           (subject == NULL || g_strcmp0 (lab_check_finding_get_subject (finding), subject) == 0))
         return finding;
@@ -427,8 +413,12 @@ lab_check_report_to_json (LabCheckReport *self)
   json_builder_add_int_value (builder, lab_check_report_count (self, LAB_CHECK_SEVERITY_WARNING));
   json_builder_set_member_name (builder, "findings");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < self->findings->len; i++)
-    json_builder_add_value (builder, lab_check_finding_to_json (self->findings->pdata[i]));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->findings)); i++)
+    {
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (self->findings), i);
+
+      json_builder_add_value (builder, lab_check_finding_to_json (finding));
+    }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 

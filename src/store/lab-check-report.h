@@ -46,6 +46,7 @@ G_DECLARE_FINAL_TYPE (LabCheckReport, lab_check_report, LAB, CHECK_REPORT, GObje
 LabCheckReport  *lab_check_report_new            (LabCheckLevel    level);
 void             lab_check_report_add            (LabCheckReport  *self,
                                                   LabCheckFinding *finding);
+GListModel      *lab_check_report_get_findings   (LabCheckReport  *self);
 void             lab_check_report_set_times      (LabCheckReport  *self,
                                                   gint64           checked_at,
                                                   double           duration);

@@ -1736,7 +1736,7 @@ lab_check_repair (LabDataDir       *dir,
   g_return_val_if_fail (LAB_IS_DATA_DIR (dir), NULL);
   g_return_val_if_fail (LAB_IS_CHECK_REPORT (report), NULL);
 
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (report));
+  n_items = g_list_model_get_n_items (lab_check_report_get_findings (report));
 
   json_builder_begin_object (log);
 
@@ -1744,7 +1744,7 @@ lab_check_repair (LabDataDir       *dir,
    * restored store is checked again. */
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (!finding_is_wanted (findings, finding) ||
           lab_check_finding_get_repair (finding) != LAB_CHECK_REPAIR_RESTORE_BACKUP)
@@ -1768,7 +1768,7 @@ lab_check_repair (LabDataDir       *dir,
    * after a backup; rebuilding an index or putting a file back loses nothing. */
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
       LabCheckRepair repair = lab_check_finding_get_repair (finding);
 
       if (finding_is_wanted (findings, finding) &&
@@ -1798,7 +1798,7 @@ lab_check_repair (LabDataDir       *dir,
    * adopted files in one transaction; then the removals. */
   for (guint i = 0; ok && i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (!finding_is_wanted (findings, finding))
         continue;
@@ -1827,7 +1827,7 @@ lab_check_repair (LabDataDir       *dir,
       ok = lab_db_begin (db, error);
       for (guint i = 0; ok && i < n_items; i++)
         {
-          g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+          g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
 
           if (finding_is_wanted (findings, finding) &&
               lab_check_finding_get_repair (finding) == LAB_CHECK_REPAIR_ADOPT_FILES)
@@ -1841,7 +1841,7 @@ lab_check_repair (LabDataDir       *dir,
 
   for (guint i = 0; ok && i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (finding_is_wanted (findings, finding) &&
           lab_check_finding_get_repair (finding) == LAB_CHECK_REPAIR_REMOVE_FILES)
@@ -1853,7 +1853,7 @@ lab_check_repair (LabDataDir       *dir,
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (report), i);
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (!finding_is_wanted (findings, finding) ||
           lab_check_finding_get_repair (finding) == LAB_CHECK_REPAIR_NONE)
@@ -1905,26 +1905,49 @@ check_task_data_free (gpointer data)
   g_free (td);
 }
 
+/* One thread function for both: a task with a report repairs it. */
 static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+check_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
 {
   CheckTaskData *td = task_data;
+  LabProgressFunc progress = td->progress ? lab_progress_report : NULL;
   LabCheckReport *report;
   GError *error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  report = lab_check_run (LAB_DATA_DIR (source_object), td->level,
-                          td->progress ? lab_progress_report : NULL, td->progress,
-                          cancellable, &error);
+  if (td->report != NULL)
+    report = lab_check_repair (LAB_DATA_DIR (source_object), td->report, td->findings,
+                               progress, td->progress, cancellable, &error);
+  else
+    report = lab_check_run (LAB_DATA_DIR (source_object), td->level, progress, td->progress,
+                            cancellable, &error);
+
   if (report == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, report, g_object_unref);
+}
+
+static void
+start_task (LabDataDir          *dir,
+            gpointer             source_tag,
+            CheckTaskData       *td,
+            LabProgress         *progress,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (dir, cancellable, callback, user_data);
+
+  td->progress = progress ? g_object_ref (progress) : NULL;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, td, check_task_data_free);
+  g_task_run_in_thread (task, check_thread);
 }
 
 /**
@@ -1941,7 +1964,6 @@ lab_check_run_async (LabDataDir          *dir,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CheckTaskData *td;
 
   g_return_if_fail (LAB_IS_DATA_DIR (dir));
@@ -1949,12 +1971,7 @@ lab_check_run_async (LabDataDir          *dir,
 
   td = g_new0 (CheckTaskData, 1);
   td->level = level;
-  td->progress = progress ? g_object_ref (progress) : NULL;
-
-  task = g_task_new (dir, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_check_run_async);
-  g_task_set_task_data (task, td, check_task_data_free);
-  g_task_run_in_thread (task, run_thread);
+  start_task (dir, lab_check_run_async, td, progress, cancellable, callback, user_data);
 }
 
 /**
@@ -1973,28 +1990,6 @@ lab_check_run_finish (LabDataDir    *dir,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-repair_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  CheckTaskData *td = task_data;
-  LabCheckReport *report;
-  GError *error = NULL;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  report = lab_check_repair (LAB_DATA_DIR (source_object), td->report, td->findings,
-                             td->progress ? lab_progress_report : NULL, td->progress,
-                             cancellable, &error);
-  if (report == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, report, g_object_unref);
-}
-
 /**
  * lab_check_repair_async:
  * @findings: (nullable) (element-type LabCheckFinding): as for lab_check_repair()
@@ -2011,7 +2006,6 @@ lab_check_repair_async (LabDataDir          *dir,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CheckTaskData *td;
 
   g_return_if_fail (LAB_IS_DATA_DIR (dir));
@@ -2021,12 +2015,7 @@ lab_check_repair_async (LabDataDir          *dir,
   td = g_new0 (CheckTaskData, 1);
   td->report = g_object_ref (report);
   td->findings = findings ? g_ptr_array_ref (findings) : NULL;
-  td->progress = progress ? g_object_ref (progress) : NULL;
-
-  task = g_task_new (dir, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_check_repair_async);
-  g_task_set_task_data (task, td, check_task_data_free);
-  g_task_run_in_thread (task, repair_thread);
+  start_task (dir, lab_check_repair_async, td, progress, cancellable, callback, user_data);
 }
 
 /**

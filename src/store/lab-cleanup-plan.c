@@ -11,7 +11,7 @@
  *
  * What a clean-up would delete, computed once by lab_cleanup_plan() and
  * applied as it is by lab_cleanup_apply(): the dry run and the deletion share
- * this object, so they cannot disagree. It is a #GListModel of every
+ * this object, so they cannot disagree. Its items are a #GListModel of every
  * #LabCleanupItem found; each category can be included or left out (the
  * clean-up dialog's switches), and the totals follow.
  */
@@ -23,13 +23,10 @@ struct _LabCleanupPlan
   int days[LAB_CLEANUP_N_CATEGORIES];
   gint64 cutoff[LAB_CLEANUP_N_CATEGORIES];
   gboolean included[LAB_CLEANUP_N_CATEGORIES];
-  GPtrArray *items;
+  GListStore *items;  /* of LabCleanupItem */
 };
 
-static void list_model_iface_init (GListModelInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (LabCleanupPlan, lab_cleanup_plan, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE (LabCleanupPlan, lab_cleanup_plan, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
@@ -40,44 +37,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static GType
-list_model_get_item_type (GListModel *model)
-{
-  return LAB_TYPE_CLEANUP_ITEM;
-}
-
-static guint
-list_model_get_n_items (GListModel *model)
-{
-  return LAB_CLEANUP_PLAN (model)->items->len;
-}
-
-static gpointer
-list_model_get_item (GListModel *model,
-                     guint       position)
-{
-  LabCleanupPlan *self = LAB_CLEANUP_PLAN (model);
-
-  if (position >= self->items->len)
-    return NULL;
-
-  return g_object_ref (g_ptr_array_index (self->items, position));
-}
-
-static void
-list_model_iface_init (GListModelInterface *iface)
-{
-  iface->get_item_type = list_model_get_item_type;
-  iface->get_n_items = list_model_get_n_items;
-  iface->get_item = list_model_get_item;
-}
-
 static void
 lab_cleanup_plan_finalize (GObject *object)
 {
   LabCleanupPlan *self = (LabCleanupPlan *) object;
 
-  g_ptr_array_unref (self->items);
+  g_clear_object (&self->items);
 
   G_OBJECT_CLASS (lab_cleanup_plan_parent_class)->finalize (object);
 }
@@ -123,7 +88,7 @@ lab_cleanup_plan_class_init (LabCleanupPlanClass *klass)
 static void
 lab_cleanup_plan_init (LabCleanupPlan *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->items = g_list_store_new (LAB_TYPE_CLEANUP_ITEM);
   for (guint c = 0; c < LAB_CLEANUP_N_CATEGORIES; c++)
     self->included[c] = TRUE;
 }
@@ -172,10 +137,23 @@ lab_cleanup_plan_add (LabCleanupPlan *self,
   g_return_if_fail (LAB_IS_CLEANUP_PLAN (self));
   g_return_if_fail (LAB_IS_CLEANUP_ITEM (item));
 
-  g_ptr_array_add (self->items, g_object_ref (item));
-  g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
+  g_list_store_append (self->items, item);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_INCLUDED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_BYTES]);
+}
+
+/**
+ * lab_cleanup_plan_get_items:
+ *
+ * Returns: (transfer none): a #GListModel of every #LabCleanupItem planned,
+ *   by category, oldest first; lab_cleanup_plan_get_included() says which
+ *   categories a clean-up deletes
+ */
+GListModel *
+lab_cleanup_plan_get_items (LabCleanupPlan *self)
+{
+  g_return_val_if_fail (LAB_IS_CLEANUP_PLAN (self), NULL);
+  return G_LIST_MODEL (self->items);
 }
 
 void
@@ -245,9 +223,11 @@ lab_cleanup_plan_get_category_count (LabCleanupPlan     *self,
 
   g_return_val_if_fail (LAB_IS_CLEANUP_PLAN (self), 0);
 
-  for (guint i = 0; i < self->items->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
     {
-      if (lab_cleanup_item_get_category (self->items->pdata[i]) == category)
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      if (lab_cleanup_item_get_category (item) == category)
         n++;
     }
 
@@ -267,10 +247,12 @@ lab_cleanup_plan_get_category_bytes (LabCleanupPlan     *self,
 
   g_return_val_if_fail (LAB_IS_CLEANUP_PLAN (self), 0);
 
-  for (guint i = 0; i < self->items->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
     {
-      if (lab_cleanup_item_get_category (self->items->pdata[i]) == category)
-        bytes += lab_cleanup_item_get_bytes (self->items->pdata[i]);
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      if (lab_cleanup_item_get_category (item) == category)
+        bytes += lab_cleanup_item_get_bytes (item);
     }
 
   return bytes;
@@ -289,9 +271,11 @@ lab_cleanup_plan_get_n_included (LabCleanupPlan *self)
 
   g_return_val_if_fail (LAB_IS_CLEANUP_PLAN (self), 0);
 
-  for (guint i = 0; i < self->items->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
     {
-      if (self->included[lab_cleanup_item_get_category (self->items->pdata[i])])
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      if (self->included[lab_cleanup_item_get_category (item)])
         n++;
     }
 
@@ -310,10 +294,12 @@ lab_cleanup_plan_get_total_bytes (LabCleanupPlan *self)
 
   g_return_val_if_fail (LAB_IS_CLEANUP_PLAN (self), 0);
 
-  for (guint i = 0; i < self->items->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
     {
-      if (self->included[lab_cleanup_item_get_category (self->items->pdata[i])])
-        bytes += lab_cleanup_item_get_bytes (self->items->pdata[i]);
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+
+      if (self->included[lab_cleanup_item_get_category (item)])
+        bytes += lab_cleanup_item_get_bytes (item);
     }
 
   return bytes;
@@ -372,9 +358,9 @@ lab_cleanup_plan_to_json (LabCleanupPlan *self)
 
   json_builder_set_member_name (builder, "items");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < self->items->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
     {
-      LabCleanupItem *item = self->items->pdata[i];
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
 
       if (self->included[lab_cleanup_item_get_category (item)])
         json_builder_add_value (builder, lab_cleanup_item_to_json (item));

@@ -19,6 +19,7 @@ void            lab_cleanup_plan_set_policy         (LabCleanupPlan     *self,
                                                      gint64              cutoff);
 void            lab_cleanup_plan_add                (LabCleanupPlan     *self,
                                                      LabCleanupItem     *item);
+GListModel     *lab_cleanup_plan_get_items          (LabCleanupPlan     *self);
 void            lab_cleanup_plan_set_included       (LabCleanupPlan     *self,
                                                      LabCleanupCategory  category,
                                                      gboolean            included);

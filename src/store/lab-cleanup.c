@@ -804,11 +804,11 @@ sort_as_planned (LabCleanupResult *result,
                  LabCleanupPlan   *plan)
 {
   g_autoptr(GHashTable) positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (plan));
+  guint n_items = g_list_model_get_n_items (lab_cleanup_plan_get_items (plan));
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (plan), i);
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
 
       g_hash_table_insert (positions, item_key (item), GUINT_TO_POINTER (i));
     }
@@ -927,7 +927,7 @@ apply_rows (LabDb             *db,
   g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *trash = trash_path (dir);
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (plan));
+  guint n_items = g_list_model_get_n_items (lab_cleanup_plan_get_items (plan));
   LabCleanupCategory order[] = {
     LAB_CLEANUP_SNAPSHOTS, LAB_CLEANUP_ANALYTICS, LAB_CLEANUP_ARCHIVED_SESSIONS,
   };
@@ -955,7 +955,7 @@ apply_rows (LabDb             *db,
 
       for (guint i = 0; i < n_items; i++)
         {
-          g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (plan), i);
+          g_autoptr(LabCleanupItem) item = g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
           int n = 0;
 
           if (lab_cleanup_item_get_category (item) != order[o])
@@ -1151,13 +1151,13 @@ apply_backups (LabDataDir        *dir,
                LabCleanupResult  *result,
                GError           **error)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (plan));
+  guint n_items = g_list_model_get_n_items (lab_cleanup_plan_get_items (plan));
   g_autoptr(LabCleanupItem) objects = NULL;
   gboolean all_deleted = TRUE;
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (plan), i);
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
       g_autoptr(GError) local_error = NULL;
 
       if (lab_cleanup_item_get_category (item) != LAB_CLEANUP_BACKUPS)
@@ -1262,7 +1262,7 @@ lab_cleanup_apply (LabDataDir       *dir,
     return NULL;
 
   result = cleanup_result_new ();
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (plan));
+  n_items = g_list_model_get_n_items (lab_cleanup_plan_get_items (plan));
 
   if (!recover_locked (dir, &restored, &removed, error))
     goto out;
@@ -1309,7 +1309,7 @@ lab_cleanup_apply (LabDataDir       *dir,
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCleanupItem) item = g_list_model_get_item (G_LIST_MODEL (plan), i);
+      g_autoptr(LabCleanupItem) item = g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
       LabCleanupCategory category = lab_cleanup_item_get_category (item);
       gboolean done = TRUE;
 
@@ -1477,24 +1477,56 @@ cleanup_task_data_free (gpointer data)
   g_free (td);
 }
 
+/* One thread function for both: a task with a plan applies it, one without
+ * makes one. */
 static void
-plan_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+cleanup_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
 {
   CleanupTaskData *td = task_data;
-  LabCleanupPlan *plan;
+  LabDataDir *dir = LAB_DATA_DIR (source_object);
   GError *error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  plan = lab_cleanup_plan (LAB_DATA_DIR (source_object), &td->options, cancellable, &error);
-  if (plan == NULL)
-    g_task_return_error (task, error);
+  if (td->plan != NULL)
+    {
+      LabCleanupResult *result = lab_cleanup_apply (dir, td->plan,
+                                                    td->progress ? lab_progress_report : NULL,
+                                                    td->progress, cancellable, &error);
+
+      if (result != NULL)
+        g_task_return_pointer (task, result, (GDestroyNotify) lab_cleanup_result_free);
+      else
+        g_task_return_error (task, error);
+    }
   else
-    g_task_return_pointer (task, plan, g_object_unref);
+    {
+      LabCleanupPlan *plan = lab_cleanup_plan (dir, &td->options, cancellable, &error);
+
+      if (plan != NULL)
+        g_task_return_pointer (task, plan, g_object_unref);
+      else
+        g_task_return_error (task, error);
+    }
+}
+
+static void
+start_task (LabDataDir          *dir,
+            gpointer             source_tag,
+            CleanupTaskData     *td,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (dir, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, td, cleanup_task_data_free);
+  g_task_run_in_thread (task, cleanup_thread);
 }
 
 /**
@@ -1510,7 +1542,6 @@ lab_cleanup_plan_async (LabDataDir               *dir,
                         GAsyncReadyCallback       callback,
                         gpointer                  user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CleanupTaskData *td;
 
   g_return_if_fail (LAB_IS_DATA_DIR (dir));
@@ -1520,11 +1551,7 @@ lab_cleanup_plan_async (LabDataDir               *dir,
     td->options = *options;
   else
     lab_cleanup_options_init (&td->options);
-
-  task = g_task_new (dir, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_cleanup_plan_async);
-  g_task_set_task_data (task, td, cleanup_task_data_free);
-  g_task_run_in_thread (task, plan_thread);
+  start_task (dir, lab_cleanup_plan_async, td, cancellable, callback, user_data);
 }
 
 /**
@@ -1543,28 +1570,6 @@ lab_cleanup_plan_finish (LabDataDir    *dir,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-apply_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  CleanupTaskData *td = task_data;
-  LabCleanupResult *result;
-  GError *error = NULL;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  result = lab_cleanup_apply (LAB_DATA_DIR (source_object), td->plan,
-                              td->progress ? lab_progress_report : NULL, td->progress,
-                              cancellable, &error);
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) lab_cleanup_result_free);
-}
-
 /**
  * lab_cleanup_apply_async:
  * @plan: the plan; it must not change until the operation completes
@@ -1580,7 +1585,6 @@ lab_cleanup_apply_async (LabDataDir          *dir,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CleanupTaskData *td;
 
   g_return_if_fail (LAB_IS_DATA_DIR (dir));
@@ -1590,11 +1594,7 @@ lab_cleanup_apply_async (LabDataDir          *dir,
   td = g_new0 (CleanupTaskData, 1);
   td->plan = g_object_ref (plan);
   td->progress = progress ? g_object_ref (progress) : NULL;
-
-  task = g_task_new (dir, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lab_cleanup_apply_async);
-  g_task_set_task_data (task, td, cleanup_task_data_free);
-  g_task_run_in_thread (task, apply_thread);
+  start_task (dir, lab_cleanup_apply_async, td, cancellable, callback, user_data);
 }
 
 /**
