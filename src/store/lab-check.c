@@ -509,14 +509,23 @@ session_finding (SessionWalk          *walk,
 }
 
 static void
-add_unreadable (Worker     *worker,
-                const char *path,
-                GError     *error)
+note_unreadable (LabDataDir   *dir,
+                 GPtrArray    *findings,
+                 const char   *path,
+                 const GError *error)
 {
-  g_autofree char *subject = relative_to_root (worker->dir, path);
-  LabCheckFinding *finding = add_finding (worker->findings, LAB_CHECK_FINDING_UNREADABLE, subject);
+  g_autofree char *subject = relative_to_root (dir, path);
+  LabCheckFinding *finding = add_finding (findings, LAB_CHECK_FINDING_UNREADABLE, subject);
 
   lab_check_finding_set_detail (finding, error->message);
+}
+
+static void
+add_unreadable (Worker       *worker,
+                const char   *path,
+                const GError *error)
+{
+  note_unreadable (worker->dir, worker->findings, path, error);
 }
 
 static void
@@ -959,20 +968,28 @@ _lab_check_list_orphans (LabDataDir  *dir,
   return findings;
 }
 
+/* Finishes what a killed restore or clean-up left half done: the check
+ * looks at the store as it is meant to be. A note says a clean-up was
+ * finished; what cannot be finished is a finding. */
 static void
-recover_cleanup (LabDataDir *dir,
-                 GPtrArray  *findings)
+recover (LabDataDir *dir,
+         GPtrArray  *findings)
 {
   g_autoptr(GError) local_error = NULL;
   guint restored = 0;
   guint removed = 0;
 
+  /* A restore killed halfway is finished first, as lab_db_open() does:
+   * until then its workspace files would look missing. */
+  if (!lab_backup_recover (dir, &local_error))
+    {
+      note_unreadable (dir, findings, lab_data_dir_get_data_path (dir), local_error);
+      g_clear_error (&local_error);
+    }
+
   if (!lab_cleanup_recover (dir, &restored, &removed, &local_error))
     {
-      g_autofree char *subject = relative_to_root (dir, lab_data_dir_get_data_path (dir));
-      LabCheckFinding *finding = add_finding (findings, LAB_CHECK_FINDING_UNREADABLE, subject);
-
-      lab_check_finding_set_detail (finding, local_error->message);
+      note_unreadable (dir, findings, lab_data_dir_get_data_path (dir), local_error);
       return;
     }
 
@@ -1225,7 +1242,7 @@ lab_check_run (LabDataDir       *dir,
 
   report_progress (progress, progress_data, 0, _("Checking the database"));
 
-  recover_cleanup (dir, findings);
+  recover (dir, findings);
 
   db = open_for_check (dir, findings, &schema_version, &local_error);
   lab_check_report_set_schema_version (report, schema_version);
