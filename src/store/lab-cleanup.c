@@ -1289,6 +1289,7 @@ lab_cleanup_apply (LabDataDir       *dir,
                                           cancellable, error);
       if (result->backup == NULL)
         goto out;
+      g_debug ("Backed up after %.3f s", g_timer_elapsed (timer, NULL));
 
       db = lab_db_open (dir, LAB_DB_OPEN_NO_CREATE, error);
       if (db == NULL)
@@ -1303,6 +1304,7 @@ lab_cleanup_apply (LabDataDir       *dir,
 
       if (!apply_rows (db, dir, plan, result, progress, progress_data, cancellable, error))
         goto out;
+      g_debug ("Rows deleted after %.3f s", g_timer_elapsed (timer, NULL));
     }
 
   progress_step (progress, progress_data, 0.7, _("Deleting old files"));
@@ -1338,6 +1340,7 @@ lab_cleanup_apply (LabDataDir       *dir,
 
       /* Compacting is what gives the space back, but a clean-up that could
        * not compact (no room, cancelled) still deleted what it deleted. */
+      g_debug ("Files deleted after %.3f s", g_timer_elapsed (timer, NULL));
       if (lab_vacuum_db (db, &vacuum, NULL, NULL, cancellable, &vacuum_error))
         {
           result->vacuumed = TRUE;
@@ -1352,6 +1355,7 @@ lab_cleanup_apply (LabDataDir       *dir,
   ok = TRUE;
 
 log:
+  g_debug ("Finished after %.3f s", g_timer_elapsed (timer, NULL));
   sort_as_planned (result, plan);
   result->seconds = g_timer_elapsed (timer, NULL);
   log_result (dir, result);
