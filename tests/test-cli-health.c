@@ -62,8 +62,14 @@ test_check (LabTestStore  *store,
   g_autoptr(LabTestRun) last = NULL;
   g_autoptr(LabTestRun) bad = NULL;
   g_autoptr(LabTestRun) both = NULL;
+  g_autoptr(LabTestRun) nowhere = NULL;
   g_autoptr(JsonObject) report = NULL;
   g_autofree char *orphan = NULL;
+  g_autofree char *missing = g_build_filename (store->tmp, "missing", NULL);
+
+  nowhere = lab_test_run_cli ("--data-dir", missing, "check", NULL);
+  g_assert_cmpint (nowhere->status, ==, 1);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
   make_demo (store);
 

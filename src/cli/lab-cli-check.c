@@ -142,6 +142,14 @@ lab_cli_cmd_check (LabCli  *cli,
 
   level = full ? LAB_CHECK_FULL : LAB_CHECK_QUICK;
 
+  /* A mistyped --data-dir is an error, not an empty store that is fine. */
+  if (!g_file_test (lab_data_dir_get_root (lab_cli_get_data_dir (cli)), G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no store in “%s”"),
+                   lab_data_dir_get_root (lab_cli_get_data_dir (cli)));
+      return lab_cli_fail (cli, error);
+    }
+
   if (last)
     {
       report = lab_check_load_last (lab_cli_get_data_dir (cli), level, &error);
