@@ -39,7 +39,8 @@ assert_only_problem (LabCheckReport      *report,
 
   for (guint i = 0; i < g_list_model_get_n_items (lab_check_report_get_findings (report)); i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (lab_check_finding_get_severity (finding) == LAB_CHECK_SEVERITY_INFO)
         continue;
@@ -60,7 +61,8 @@ assert_clean (LabCheckReport *report)
 {
   for (guint i = 0; i < g_list_model_get_n_items (lab_check_report_get_findings (report)); i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
       g_autofree char *explanation = lab_check_finding_dup_explanation (finding);
 
       if (lab_check_finding_get_severity (finding) != LAB_CHECK_SEVERITY_INFO)
@@ -667,6 +669,37 @@ test_backup_checksum (LabTestStore  *store,
 }
 
 static void
+test_no_good_backup (LabTestStore  *store,
+                     gconstpointer  data)
+{
+  g_autoptr(LabCheckReport) report = NULL;
+  g_autoptr(LabBackupInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *contents = NULL;
+  LabCheckFinding *finding;
+  gsize length;
+
+  /* The database is gone to garbage and the only backup is damaged: both
+   * are reported, and no restore is offered. */
+  demo_store (store);
+  name = make_backup (store);
+  g_clear_object (&store->db);
+  info = lab_backup_get (store->dir, name, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (lab_backup_info_get_path (info), &contents, &length, NULL));
+  contents[length / 3] ^= 0x40;
+  g_assert_true (g_file_set_contents (lab_backup_info_get_path (info), contents, length, NULL));
+  g_assert_true (g_file_set_contents (lab_data_dir_get_db_path (store->dir), "garbage", -1, NULL));
+
+  report = check (store, LAB_CHECK_FULL);
+  finding = lab_check_report_find (report, LAB_CHECK_FINDING_NOT_A_DATABASE, NULL);
+  g_assert_nonnull (finding);
+  g_assert_cmpint (lab_check_finding_get_repair (finding), ==, LAB_CHECK_REPAIR_NONE);
+  g_assert_nonnull (lab_check_report_find (report, LAB_CHECK_FINDING_BACKUP_DAMAGED, name));
+}
+
+static void
 test_stale_temp_file (LabTestStore  *store,
                       gconstpointer  data)
 {
@@ -678,8 +711,10 @@ test_stale_temp_file (LabTestStore  *store,
   LabCheckFinding *finding;
 
   demo_store (store);
-  fresh = g_build_filename (lab_data_dir_get_archives_path (store->dir), "a.labdata.tmp-AAAAAA", NULL);
-  stale = g_build_filename (lab_data_dir_get_archives_path (store->dir), "b.labdata.tmp-BBBBBB", NULL);
+  fresh = g_build_filename (lab_data_dir_get_archives_path (store->dir), "a.labdata.tmp-AAAAAA",
+                            NULL);
+  stale = g_build_filename (lab_data_dir_get_archives_path (store->dir), "b.labdata.tmp-BBBBBB",
+                            NULL);
   g_assert_true (g_file_set_contents (fresh, "being written", -1, NULL));
   g_assert_true (g_file_set_contents (stale, "left by a crash", -1, NULL));
   old.actime = old.modtime = time (NULL) - 2 * 3600;
@@ -882,6 +917,7 @@ main (int    argc,
   ADD ("changed-file", test_changed_file);
   ADD ("unsafe-path-and-foreign-key", test_unsafe_and_foreign_key);
   ADD ("backup-checksum", test_backup_checksum);
+  ADD ("no-good-backup", test_no_good_backup);
   ADD ("stale-temp-file", test_stale_temp_file);
   ADD ("symlink", test_symlink_in_workspace);
   ADD ("tampered-findings", test_tampered_findings);

@@ -43,7 +43,8 @@ assert_consistent_after_kill (LabDataDir *dir,
   g_assert_no_error (error);
   for (guint i = 0; i < g_list_model_get_n_items (lab_check_report_get_findings (report)); i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
       g_autofree char *explanation = lab_check_finding_dup_explanation (finding);
 
       if (lab_check_finding_get_severity (finding) != LAB_CHECK_SEVERITY_INFO)

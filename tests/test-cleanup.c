@@ -138,7 +138,8 @@ make_store (LabTestStore *store)
   write_old_file (lab_data_dir_get_archives_path (store->dir), "export_new.labdata", "PK new",
                   NOW - 2 * DAY);
   write_old_file (lab_data_dir_get_archives_path (store->dir), "notes.txt", "mine", NOW - 60 * DAY);
-  write_old_file (lab_data_dir_get_logs_path (store->dir), "labdata.log", "old log", NOW - 60 * DAY);
+  write_old_file (lab_data_dir_get_logs_path (store->dir), "labdata.log", "old log",
+                  NOW - 60 * DAY);
   write_old_file (lab_data_dir_get_logs_path (store->dir), "operations.jsonl", "{}\n",
                   NOW - 60 * DAY);
   write_old_file (lab_data_dir_get_logs_path (store->dir), "migration_log_1.json", "{}",
@@ -222,7 +223,8 @@ assert_check_clean (LabTestStore *store)
   g_assert_no_error (error);
   for (guint i = 0; i < g_list_model_get_n_items (lab_check_report_get_findings (report)); i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
       g_autofree char *explanation = lab_check_finding_dup_explanation (finding);
 
       if (lab_check_finding_get_severity (finding) != LAB_CHECK_SEVERITY_INFO)
@@ -287,7 +289,8 @@ test_plan_and_protection (LabTestStore  *store,
 
   db = lab_test_store_open (store);
   g_assert_cmpint (query (db, "SELECT count(*) FROM sessions WHERE id = 'old-archived'"), ==, 0);
-  g_assert_cmpint (query (db, "SELECT count(*) FROM messages WHERE session_id = 'old-archived'"), ==, 0);
+  g_assert_cmpint (query (db, "SELECT count(*) FROM messages WHERE session_id = 'old-archived'"),
+                   ==, 0);
   g_assert_cmpint (query (db, "SELECT count(*) FROM sessions"), ==, 4);
   g_assert_cmpint (query (db, "SELECT count(*) FROM messages"), ==, 4);
   g_assert_cmpint (query (db, "SELECT count(*) FROM snapshots WHERE starred = 1"), ==, 2);
@@ -344,6 +347,7 @@ test_dry_run_and_apply_agree (LabTestStore  *store,
   g_autoptr(GError) error = NULL;
   LabCleanupOptions options;
   gint64 sessions, starred, starred_snapshots;
+  guint planned;
   LabDb *db;
 
   lab_test_store_add_demo (store, 40, 6, 11);
@@ -359,7 +363,8 @@ test_dry_run_and_apply_agree (LabTestStore  *store,
   plan = lab_cleanup_plan (store->dir, &options, NULL, &error);
   g_assert_no_error (error);
   ids = planned_ids (plan);
-  g_assert_cmpuint (lab_cleanup_plan_get_category_count (plan, LAB_CLEANUP_ARCHIVED_SESSIONS), >, 0);
+  g_assert_cmpuint (lab_cleanup_plan_get_category_count (plan, LAB_CLEANUP_ARCHIVED_SESSIONS), >,
+                    0);
   g_assert_cmpuint (lab_cleanup_plan_get_category_count (plan, LAB_CLEANUP_SNAPSHOTS), >, 0);
   g_assert_cmpuint (lab_cleanup_plan_get_category_count (plan, LAB_CLEANUP_ANALYTICS), >, 0);
 
@@ -368,8 +373,8 @@ test_dry_run_and_apply_agree (LabTestStore  *store,
   g_assert_cmpuint (result->skipped_ids->len, ==, 0);
 
   db = lab_test_store_open (store);
-  g_assert_cmpint (query (db, "SELECT count(*) FROM sessions"), ==,
-                   sessions - lab_cleanup_plan_get_category_count (plan, LAB_CLEANUP_ARCHIVED_SESSIONS));
+  planned = lab_cleanup_plan_get_category_count (plan, LAB_CLEANUP_ARCHIVED_SESSIONS);
+  g_assert_cmpint (query (db, "SELECT count(*) FROM sessions"), ==, sessions - planned);
   g_assert_cmpint (query (db, "SELECT count(*) FROM sessions WHERE starred = 1"), ==, starred);
   g_assert_cmpint (query (db, "SELECT count(*) FROM snapshots WHERE starred = 1"), ==,
                    starred_snapshots);
@@ -395,7 +400,8 @@ test_changed_since_plan (LabTestStore  *store,
                 "UPDATE snapshots SET starred = 1 WHERE id = 'snap-old';"
                 "UPDATE analytics SET timestamp = '2026-05-30T00:00:00.000Z' WHERE id = 'ev-2'");
   g_clear_object (&store->db);
-  archive = g_build_filename (lab_data_dir_get_archives_path (store->dir), "export_old.labdata", NULL);
+  archive = g_build_filename (lab_data_dir_get_archives_path (store->dir), "export_old.labdata",
+                              NULL);
   set_mtime (archive, NOW);
 
   result = apply (store, plan);
@@ -406,7 +412,8 @@ test_changed_since_plan (LabTestStore  *store,
 
   db = lab_test_store_open (store);
   g_assert_cmpint (query (db, "SELECT count(*) FROM sessions WHERE id = 'old-archived'"), ==, 1);
-  g_assert_cmpint (query (db, "SELECT count(*) FROM analytics WHERE id IN ('ev-1', 'ev-2')"), ==, 1);
+  g_assert_cmpint (query (db, "SELECT count(*) FROM analytics WHERE id IN ('ev-1', 'ev-2')"), ==,
+                   1);
   g_assert_true (g_file_test (archive, G_FILE_TEST_EXISTS));
   g_clear_object (&store->db);
   assert_check_clean (store);
@@ -474,7 +481,8 @@ test_backups (LabTestStore  *store,
         }
       else
         lab_test_add_session (lab_test_store_open (store), "extra-session", "Extra", NULL);
-      exec_sql (lab_test_store_open (store), "DELETE FROM workspace_files WHERE path = 'notes.txt'");
+      exec_sql (lab_test_store_open (store),
+                "DELETE FROM workspace_files WHERE path = 'notes.txt'");
       name = lab_backup_create (store->dir, LAB_BACKUP_KIND_MANUAL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_ptr_array_add (names, name);

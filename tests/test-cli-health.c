@@ -25,8 +25,10 @@ parse_output (LabTestRun *run)
 static void
 make_demo (LabTestStore *store)
 {
-  g_autoptr(LabTestRun) run = lab_test_run_cli ("--data-dir", store->root, "demo", "--sessions", "30",
-                                                "--messages-per-session", "10", "--seed", "8", NULL);
+  g_autoptr(LabTestRun) run = NULL;
+
+  run = lab_test_run_cli ("--data-dir", store->root, "demo", "--sessions", "30",
+                          "--messages-per-session", "10", "--seed", "8", NULL);
 
   g_assert_cmpint (run->status, ==, 0);
 }
@@ -227,7 +229,8 @@ test_cleanup (LabTestStore  *store,
                             NULL);
   g_assert_cmpint (bogus->status, ==, 2);
   g_assert_nonnull (strstr (bogus->err, "archived-sessions"));
-  zero = lab_test_run_cli ("--data-dir", store->root, "cleanup", "--older-than", "0", "--yes", NULL);
+  zero = lab_test_run_cli ("--data-dir", store->root, "cleanup", "--older-than", "0", "--yes",
+                           NULL);
   g_assert_cmpint (zero->status, ==, 2);
   after = lab_test_tree_digest (store->root);
   g_assert_cmpstr (before, ==, after);

@@ -133,7 +133,8 @@ assert_matches_du_and_dbstat (LabTestStore *store,
   g_assert_cmpuint (lab_usage_get_category_bytes (usage, LAB_USAGE_DATABASE) +
                     lab_usage_get_category_bytes (usage, LAB_USAGE_FREE_PAGES), ==, du (db_path));
   g_assert_cmpuint (lab_usage_get_category_bytes (usage, LAB_USAGE_FREE_PAGES), ==,
-                    pragma (db_path, "PRAGMA freelist_count") * pragma (db_path, "PRAGMA page_size"));
+                    pragma (db_path, "PRAGMA freelist_count") *
+                    pragma (db_path, "PRAGMA page_size"));
 
   for (guint c = 0; c < LAB_USAGE_N_CATEGORIES; c++)
     sum += lab_usage_get_category_bytes (usage, c);
@@ -202,10 +203,12 @@ test_matches_du_and_dbstat (LabTestStore  *store,
 
   /* Free pages, a hard link (counted once) and a link (its own size). */
   lab_db_exec (lab_test_store_open (store),
-               "DELETE FROM messages WHERE session_id IN (SELECT id FROM sessions LIMIT 8)", &error);
+               "DELETE FROM messages WHERE session_id IN (SELECT id FROM sessions LIMIT 8)",
+               &error);
   g_assert_no_error (error);
   g_clear_object (&store->db);
-  archive = g_build_filename (lab_data_dir_get_archives_path (store->dir), "export_1.labdata", NULL);
+  archive = g_build_filename (lab_data_dir_get_archives_path (store->dir), "export_1.labdata",
+                              NULL);
   hardlink = g_build_filename (lab_data_dir_get_archives_path (store->dir), "same-file", NULL);
   symlink_path = g_build_filename (lab_data_dir_get_logs_path (store->dir), "link", NULL);
   g_assert_true (g_file_set_contents (archive, "PK archive bytes", -1, NULL));

@@ -68,7 +68,8 @@ print_report (LabCli         *cli,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       print_finding (finding);
     }

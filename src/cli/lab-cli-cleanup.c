@@ -76,7 +76,8 @@ print_plan (LabCleanupPlan *plan,
 
       for (guint i = 0; i < n; i++)
         {
-          g_autoptr(LabCleanupItem) item = g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
+          g_autoptr(LabCleanupItem) item =
+            g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
           g_autofree char *when = NULL;
           g_autofree char *bytes = NULL;
           const char *subtitle;
@@ -91,7 +92,8 @@ print_plan (LabCleanupPlan *plan,
           id = lab_cleanup_item_get_id (item);
           g_print ("  %s  %10s  %s", when, bytes, lab_cleanup_item_get_title (item));
           /* Titles need not be unique: the id tells sessions apart. */
-          if (c == LAB_CLEANUP_ARCHIVED_SESSIONS && g_strcmp0 (id, lab_cleanup_item_get_title (item)) != 0)
+          if (c == LAB_CLEANUP_ARCHIVED_SESSIONS &&
+              g_strcmp0 (id, lab_cleanup_item_get_title (item)) != 0)
             g_print (" (%s)", id);
           if (subtitle != NULL)
             g_print (" — %s", subtitle);

@@ -130,7 +130,8 @@ lab_cli_cmd_usage (LabCli  *cli,
 
     if (lab_usage_is_space_low (usage))
       {
-        g_autofree char *threshold = lab_cli_format_size (lab_usage_get_low_space_threshold (usage));
+        g_autofree char *threshold =
+          lab_cli_format_size (lab_usage_get_low_space_threshold (usage));
 
         g_print (_("Warning: the disk is almost full (less than %s free). Backups and compacting "
                    "need room; run “labdata-cli cleanup --dry-run” to see what can go.\n"),

@@ -46,7 +46,8 @@
 
 #define MAX_SQLITE_MESSAGES 100
 #define CHECK_MMAP_SIZE 2147418112  /* SQLite's largest, 2 GiB - 64 KiB */
-#define STALE_TEMP_AGE (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)  /* a temporary file untouched for an hour */
+/* A temporary file untouched for an hour belongs to no running operation. */
+#define STALE_TEMP_AGE (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
 #define TEMP_MARKER ".tmp-"                        /* see lab_open_temp_beside() */
 
 typedef struct
@@ -329,7 +330,8 @@ check_foreign_keys (LabDb      *db,
           g_ptr_array_add (order, g_strdup (key));
           n = GUINT_TO_POINTER (0);
         }
-      g_hash_table_insert (groups, g_steal_pointer (&key), GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+      g_hash_table_insert (groups, g_steal_pointer (&key),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
     }
 
   if (rc != SQLITE_DONE)
@@ -406,8 +408,9 @@ fts_worker (gpointer data)
     {
       const char *name = tables->pdata[i];
       g_autoptr(GError) local_error = NULL;
-      char *sql = sqlite3_mprintf ("INSERT INTO \"%w\" (\"%w\", rank) VALUES ('integrity-check', 1)",
-                                   name, name);
+      char *sql =
+        sqlite3_mprintf ("INSERT INTO \"%w\" (\"%w\", rank) VALUES ('integrity-check', 1)",
+                         name, name);
 
       lab_db_exec (db, sql, &local_error);
       sqlite3_free (sql);
@@ -533,7 +536,8 @@ add_orphan_entry (Worker     *worker,
                   const char *path)
 {
   g_autofree char *subject = relative_to_root (worker->dir, path);
-  LabCheckFinding *finding = add_finding (worker->findings, LAB_CHECK_FINDING_ORPHAN_FOLDER, subject);
+  LabCheckFinding *finding = add_finding (worker->findings, LAB_CHECK_FINDING_ORPHAN_FOLDER,
+                                          subject);
   guint64 n_files = 0;
   guint64 bytes = lab_usage_measure_path (path, &n_files);
 
@@ -829,7 +833,8 @@ check_stale_temp_files (Worker *worker)
 /* Each backup's database file against its sidecar: present, not marked
  * damaged, and with the size and SHA-256 it was written with. */
 static gboolean
-check_backups (Worker *worker)
+check_backups (Worker  *worker,
+               GError **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) backups = lab_backup_list (worker->dir, &local_error);
@@ -858,7 +863,8 @@ check_backups (Worker *worker)
 
       if (lab_backup_info_get_damaged (info))
         {
-          g_autofree char *problems = g_strjoinv ("; ", (char **) lab_backup_info_get_problems (info));
+          g_autofree char *problems = g_strjoinv ("; ",
+                                                  (char **) lab_backup_info_get_problems (info));
 
           finding = add_finding (worker->findings, LAB_CHECK_FINDING_BACKUP_DAMAGED, name);
           lab_check_finding_set_detail (finding, problems);
@@ -870,7 +876,7 @@ check_backups (Worker *worker)
         {
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             {
-              g_propagate_error (&worker->error, g_steal_pointer (&local_error));
+              g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
           add_unreadable (worker, path, local_error);
@@ -905,17 +911,29 @@ files_worker (gpointer data)
 
   db = lab_db_open_file (lab_data_dir_get_db_path (worker->dir), LAB_DB_OPEN_READ_ONLY,
                          &worker->error);
-  if (db == NULL)
-    return NULL;
-  lab_db_set_cancellable (db, worker->cancellable);
+  if (db != NULL)
+    {
+      lab_db_set_cancellable (db, worker->cancellable);
+      sessions = load_file_records (db, &worker->error);
+      g_clear_object (&db);
+    }
 
-  sessions = load_file_records (db, &worker->error);
-  if (sessions == NULL)
+  if (sessions != NULL && !check_workspace (worker, sessions))
     return NULL;
-  g_clear_object (&db);
 
-  if (check_workspace (worker, sessions))
-    check_backups (worker);
+  /* The backups matter most when the database is damaged: they are checked
+   * whatever became of the rest. */
+  if (worker->error == NULL || is_corruption (worker->error))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!check_backups (worker, &local_error))
+        {
+          g_clear_error (&worker->error);
+          g_propagate_error (&worker->error, g_steal_pointer (&local_error));
+        }
+    }
+
   return NULL;
 }
 
@@ -1230,6 +1248,7 @@ lab_check_run (LabDataDir       *dir,
   Worker workers[2];
   GThread *threads[2] = { NULL, NULL };
   gulong cancel_id = 0;
+  gboolean workers_ran = FALSE;
   int schema_version = 0;
 
   g_return_val_if_fail (LAB_IS_DATA_DIR (dir), NULL);
@@ -1258,6 +1277,7 @@ lab_check_run (LabDataDir       *dir,
           worker_init (&workers[1], dir, inner);
           threads[0] = g_thread_new ("check-fts", fts_worker, &workers[0]);
           threads[1] = g_thread_new ("check-files", files_worker, &workers[1]);
+          workers_ran = TRUE;
         }
 
       if (check_pages (db, dir, level, findings, &local_error) && level == LAB_CHECK_FULL)
@@ -1321,6 +1341,14 @@ lab_check_run (LabDataDir       *dir,
       report_progress (progress, progress_data, 0.9, _("Checking the backups"));
       worker_init (&rest, dir, cancellable);
       check_stale_temp_files (&rest);
+
+      /* Without a database the workers did not run; the backups, which a
+       * restore would come from, are checked all the same. */
+      if (!workers_ran && !check_backups (&rest, error))
+        {
+          worker_clear (&rest);
+          return NULL;
+        }
       g_ptr_array_extend_and_steal (findings, g_steal_pointer (&rest.findings));
       worker_clear (&rest);
     }
@@ -1761,7 +1789,8 @@ lab_check_repair (LabDataDir       *dir,
    * restored store is checked again. */
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (!finding_is_wanted (findings, finding) ||
           lab_check_finding_get_repair (finding) != LAB_CHECK_REPAIR_RESTORE_BACKUP)
@@ -1785,7 +1814,8 @@ lab_check_repair (LabDataDir       *dir,
    * after a backup; rebuilding an index or putting a file back loses nothing. */
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
       LabCheckRepair repair = lab_check_finding_get_repair (finding);
 
       if (finding_is_wanted (findings, finding) &&
@@ -1815,7 +1845,8 @@ lab_check_repair (LabDataDir       *dir,
    * adopted files in one transaction; then the removals. */
   for (guint i = 0; ok && i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (!finding_is_wanted (findings, finding))
         continue;
@@ -1844,7 +1875,8 @@ lab_check_repair (LabDataDir       *dir,
       ok = lab_db_begin (db, error);
       for (guint i = 0; ok && i < n_items; i++)
         {
-          g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+          g_autoptr(LabCheckFinding) finding =
+            g_list_model_get_item (lab_check_report_get_findings (report), i);
 
           if (finding_is_wanted (findings, finding) &&
               lab_check_finding_get_repair (finding) == LAB_CHECK_REPAIR_ADOPT_FILES)
@@ -1858,7 +1890,8 @@ lab_check_repair (LabDataDir       *dir,
 
   for (guint i = 0; ok && i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
 
       if (finding_is_wanted (findings, finding) &&
           lab_check_finding_get_repair (finding) == LAB_CHECK_REPAIR_REMOVE_FILES)
@@ -1870,19 +1903,21 @@ lab_check_repair (LabDataDir       *dir,
 
   for (guint i = 0; i < n_items; i++)
     {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (lab_check_report_get_findings (report), i);
+      g_autoptr(LabCheckFinding) finding =
+        g_list_model_get_item (lab_check_report_get_findings (report), i);
+      LabCheckFindingKind kind = lab_check_finding_get_kind (finding);
+      LabCheckRepair repair = lab_check_finding_get_repair (finding);
 
-      if (!finding_is_wanted (findings, finding) ||
-          lab_check_finding_get_repair (finding) == LAB_CHECK_REPAIR_NONE)
+      if (!finding_is_wanted (findings, finding) || repair == LAB_CHECK_REPAIR_NONE)
         continue;
 
       json_builder_begin_object (log);
       json_builder_set_member_name (log, "kind");
-      json_builder_add_string_value (log, lab_check_finding_kind_to_string (lab_check_finding_get_kind (finding)));
+      json_builder_add_string_value (log, lab_check_finding_kind_to_string (kind));
       json_builder_set_member_name (log, "subject");
       json_builder_add_string_value (log, lab_check_finding_get_subject (finding));
       json_builder_set_member_name (log, "repair");
-      json_builder_add_string_value (log, lab_check_repair_to_string (lab_check_finding_get_repair (finding)));
+      json_builder_add_string_value (log, lab_check_repair_to_string (repair));
       json_builder_end_object (log);
     }
   json_builder_end_array (log);

@@ -547,6 +547,16 @@ plan_analytics (LabDb           *db,
   return TRUE;
 }
 
+static int
+compare_items_by_time (gconstpointer a,
+                       gconstpointer b)
+{
+  gint64 ta = lab_cleanup_item_get_time (*(LabCleanupItem * const *) a);
+  gint64 tb = lab_cleanup_item_get_time (*(LabCleanupItem * const *) b);
+
+  return ta < tb ? -1 : ta > tb;
+}
+
 /* Regular files of @folder older than @cutoff, oldest first. */
 static void
 plan_files (LabDataDir         *dir,
@@ -583,20 +593,9 @@ plan_files (LabDataDir         *dir,
                                                     st.st_size, 1));
     }
 
+  g_ptr_array_sort (items, compare_items_by_time);
   for (guint i = 0; i < items->len; i++)
-    {
-      for (guint j = i + 1; j < items->len; j++)
-        {
-          if (lab_cleanup_item_get_time (items->pdata[j]) < lab_cleanup_item_get_time (items->pdata[i]))
-            {
-              gpointer tmp = items->pdata[i];
-
-              items->pdata[i] = items->pdata[j];
-              items->pdata[j] = tmp;
-            }
-        }
-      lab_cleanup_plan_add (plan, items->pdata[i]);
-    }
+    lab_cleanup_plan_add (plan, items->pdata[i]);
 }
 
 /* What backup retention lets go (lab_backup_retention_plan(): pinned
@@ -666,10 +665,12 @@ plan_orphans (LabDb           *db,
       g_autofree char *name = g_path_get_basename (subject);
       g_autofree char *subtitle = lab_check_finding_dup_title (finding);
       g_autoptr(LabCleanupItem) item = NULL;
+      gint64 mtime = 0;
       struct stat st;
 
-      item = lab_cleanup_item_new (LAB_CLEANUP_ORPHANS, subject, name, subtitle,
-                                   lstat (path, &st) == 0 ? (gint64) st.st_mtime * G_USEC_PER_SEC : 0,
+      if (lstat (path, &st) == 0)
+        mtime = (gint64) st.st_mtime * G_USEC_PER_SEC;
+      item = lab_cleanup_item_new (LAB_CLEANUP_ORPHANS, subject, name, subtitle, mtime,
                                    lab_check_finding_get_bytes (finding),
                                    MAX (lab_check_finding_get_count (finding), 1));
       lab_cleanup_plan_add (plan, item);
@@ -750,7 +751,8 @@ lab_cleanup_plan (LabDataDir               *dir,
   /* Retention of backups reads its period from the policies: an override
    * for this clean-up changes the loaded copy, never the file. */
   if (options->older_than_days >= 0 &&
-      !lab_config_set_int (config, LAB_CONFIG_BACKUP_DAYS, MAX (options->older_than_days, 1), error))
+      !lab_config_set_int (config, LAB_CONFIG_BACKUP_DAYS, MAX (options->older_than_days, 1),
+                           error))
     return NULL;
   if (!plan_backups (dir, config, plan, error))
     return NULL;
@@ -955,7 +957,8 @@ apply_rows (LabDb             *db,
 
       for (guint i = 0; i < n_items; i++)
         {
-          g_autoptr(LabCleanupItem) item = g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
+          g_autoptr(LabCleanupItem) item =
+            g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
           int n = 0;
 
           if (lab_cleanup_item_get_category (item) != order[o])
@@ -995,7 +998,8 @@ apply_rows (LabDb             *db,
 
   for (guint i = 0; i < deleted_sessions->len; i++)
     {
-      g_autofree char *folder = lab_data_dir_get_session_workspace (dir, deleted_sessions->pdata[i]);
+      const char *session_id = deleted_sessions->pdata[i];
+      g_autofree char *folder = lab_data_dir_get_session_workspace (dir, session_id);
       Move *move;
 
       if (folder == NULL || !g_file_test (folder, G_FILE_TEST_EXISTS))
@@ -1006,7 +1010,7 @@ apply_rows (LabDb             *db,
 
       move = g_new0 (Move, 1);
       move->from = g_steal_pointer (&folder);
-      move->to = g_build_filename (trash, deleted_sessions->pdata[i], NULL);
+      move->to = g_build_filename (trash, session_id, NULL);
       if (g_rename (move->from, move->to) != 0)
         {
           int saved_errno = errno;

@@ -423,7 +423,8 @@ data_child_cb (Walk              *walk,
 {
   FolderSizes *sizes = data;
   g_autofree char *db_name = g_path_get_basename (lab_data_dir_get_db_path (sizes->dir));
-  g_autofree char *workspace_name = g_path_get_basename (lab_data_dir_get_workspace_path (sizes->dir));
+  g_autofree char *workspace_name =
+    g_path_get_basename (lab_data_dir_get_workspace_path (sizes->dir));
   g_autofree char *wal_name = g_strconcat (db_name, "-wal", NULL);
   g_autofree char *shm_name = g_strconcat (db_name, "-shm", NULL);
 
@@ -866,7 +867,8 @@ lab_usage_load_cached (LabDataDir  *dir,
       return NULL;
     }
 
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto invalid;
   root = json_node_get_object (json_parser_get_root (parser));
 
