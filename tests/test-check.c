@@ -845,6 +845,47 @@ test_stored_result_damaged (LabTestStore  *store,
 }
 
 static void
+test_locked (LabTestStore  *store,
+             gconstpointer  data)
+{
+  g_autoptr(LabCheckReport) quick = NULL;
+  g_autoptr(LabCheckReport) full = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabCheckReport) last = NULL;
+  gint64 checked_at;
+  sqlite3 *writer = NULL;
+
+  demo_store (store);
+  g_clear_object (&store->db);
+  last = check (store, LAB_CHECK_FULL);
+  checked_at = lab_check_report_get_checked_at (last);
+  g_clear_object (&last);
+
+  /* Another program holds the write lock: the quick check reads on; the
+   * full one, whose full-text check needs the lock, fails with a clear
+   * error after the busy timeout and leaves the last result alone. */
+  g_assert_cmpint (sqlite3_open (lab_data_dir_get_db_path (store->dir), &writer), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (writer, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  quick = check (store, LAB_CHECK_QUICK);
+  assert_clean (quick);
+
+  full = lab_check_run (store->dir, LAB_CHECK_FULL, NULL, NULL, NULL, &error);
+  g_assert_null (full);
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_clear_error (&error);
+
+  sqlite3_exec (writer, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (writer);
+
+  /* The full check's last result is still the one from before the lock. */
+  last = lab_check_load_last (store->dir, LAB_CHECK_FULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lab_check_report_get_checked_at (last) / 1000, ==, checked_at / 1000);
+}
+
+static void
 test_cancel (LabTestStore  *store,
              gconstpointer  data)
 {
@@ -922,6 +963,7 @@ main (int    argc,
   ADD ("symlink", test_symlink_in_workspace);
   ADD ("tampered-findings", test_tampered_findings);
   ADD ("stored-result-damaged", test_stored_result_damaged);
+  ADD ("locked", test_locked);
   ADD ("cancel", test_cancel);
   ADD ("async", test_async);
 
