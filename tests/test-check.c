@@ -132,6 +132,31 @@ count_backups (LabTestStore *store)
   return backups->len;
 }
 
+/* Changes one byte in the middle of a file: same size, other checksum. */
+static void
+flip_byte (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 0);
+  contents[length / 2] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+}
+
+static const char *
+backup_path (LabTestStore  *store,
+             const char    *name,
+             LabBackupInfo **info)
+{
+  g_autoptr(GError) error = NULL;
+
+  *info = lab_backup_get (store->dir, name, &error);
+  g_assert_no_error (error);
+  return lab_backup_info_get_path (*info);
+}
+
 static void
 exec_sql (LabTestStore *store,
           const char   *sql)
@@ -577,17 +602,11 @@ test_changed_file (LabTestStore  *store,
   g_autofree char *session_id = NULL;
   g_autofree char *relative = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
   LabCheckFinding *finding;
-  gsize length;
 
   demo_store (store);
   pick_file (store, &session_id, &relative, &path);
-
-  /* The same size, other bytes: only the checksum can tell. */
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  contents[0] = contents[0] == 'x' ? 'y' : 'x';
-  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  flip_byte (path);
 
   report = check (store, LAB_CHECK_FULL);
   finding = assert_only_problem (report, LAB_CHECK_FINDING_CHANGED_FILE);
@@ -636,11 +655,8 @@ test_backup_checksum (LabTestStore  *store,
 {
   g_autoptr(LabCheckReport) report = NULL;
   g_autoptr(LabBackupInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *contents = NULL;
   LabCheckFinding *finding;
-  gsize length;
 
   demo_store (store);
   name = make_backup (store);
@@ -648,12 +664,7 @@ test_backup_checksum (LabTestStore  *store,
   assert_clean (report);
   g_clear_object (&report);
 
-  /* One byte changed in the middle: same size, other checksum. */
-  info = lab_backup_get (store->dir, name, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (lab_backup_info_get_path (info), &contents, &length, NULL));
-  contents[length / 2] ^= 0x01;
-  g_assert_true (g_file_set_contents (lab_backup_info_get_path (info), contents, length, NULL));
+  flip_byte (backup_path (store, name, &info));
 
   report = check (store, LAB_CHECK_FULL);
   finding = assert_only_problem (report, LAB_CHECK_FINDING_BACKUP_DAMAGED);
@@ -674,22 +685,15 @@ test_no_good_backup (LabTestStore  *store,
 {
   g_autoptr(LabCheckReport) report = NULL;
   g_autoptr(LabBackupInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *contents = NULL;
   LabCheckFinding *finding;
-  gsize length;
 
   /* The database is gone to garbage and the only backup is damaged: both
    * are reported, and no restore is offered. */
   demo_store (store);
   name = make_backup (store);
   g_clear_object (&store->db);
-  info = lab_backup_get (store->dir, name, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (lab_backup_info_get_path (info), &contents, &length, NULL));
-  contents[length / 3] ^= 0x40;
-  g_assert_true (g_file_set_contents (lab_backup_info_get_path (info), contents, length, NULL));
+  flip_byte (backup_path (store, name, &info));
   g_assert_true (g_file_set_contents (lab_data_dir_get_db_path (store->dir), "garbage", -1, NULL));
 
   report = check (store, LAB_CHECK_FULL);
