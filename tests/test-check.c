@@ -430,13 +430,13 @@ test_restore_not_a_database (LabTestStore  *store,
   assert_clean (after);
   g_assert_cmpint (count_messages (store->dir), ==, messages);
 
-  /* The file that was there is kept beside the store, not deleted. */
-  folder = g_dir_open (lab_data_dir_get_data_path (store->dir), 0, NULL);
+  /* The file that was there is kept among the backups, not deleted. */
+  folder = g_dir_open (lab_data_dir_get_backups_path (store->dir), 0, NULL);
   while ((name = g_dir_read_name (folder)) != NULL)
     {
-      if (g_str_has_prefix (name, "labdata.db.damaged-") && !g_str_has_suffix (name, "-shm") &&
-          !g_str_has_suffix (name, "-wal"))
-        kept = g_build_filename (lab_data_dir_get_data_path (store->dir), name, NULL);
+      if (g_str_has_prefix (name, "damaged_"))
+        kept = g_build_filename (lab_data_dir_get_backups_path (store->dir), name, "labdata.db",
+                                 NULL);
     }
   g_assert_nonnull (kept);
   {

@@ -1624,59 +1624,11 @@ restore_files (LabDb            *db,
   return TRUE;
 }
 
-/* Keeps a file that is not a database (any more) beside the store, with its
- * log, so that restoring a backup replaces nothing that cannot be found again.
- * Returns the name it is kept under. */
-static char *
-keep_aside (LabDataDir  *dir,
-            GError     **error)
-{
-  const char *db = lab_data_dir_get_db_path (dir);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", db, stamp);
-  const char *suffixes[] = { "-wal", "-shm" };
-
-  if (g_file_test (aside, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
-                   _("“%s” exists already; try again in a second"), aside);
-      return NULL;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *from = g_strconcat (db, suffixes[i], NULL);
-      g_autofree char *to = g_strconcat (aside, suffixes[i], NULL);
-
-      if (g_file_test (from, G_FILE_TEST_EXISTS) && g_rename (from, to) != 0)
-        {
-          int saved_errno = errno;
-
-          lab_store_error_from_errno (error, saved_errno, _("Cannot move “%s” aside"), from);
-          return NULL;
-        }
-    }
-
-  /* Not lab_commit_temp(): it would delete the file if the rename failed. */
-  if (g_rename (db, aside) != 0)
-    {
-      int saved_errno = errno;
-
-      lab_store_error_from_errno (error, saved_errno, _("Cannot move “%s” aside"), db);
-      return NULL;
-    }
-  if (!lab_fsync_dir (lab_data_dir_get_data_path (dir), error))
-    return NULL;
-
-  return g_path_get_basename (aside);
-}
-
 /* Restores the newest backup that is not known to be damaged; one that
- * fails its verification is passed over for the next. */
+ * fails its verification is passed over for the next. A store too damaged to
+ * be backed up first is kept as it is in backups/damaged_…/ by the restore. */
 static gboolean
 restore_backup (LabDataDir        *dir,
-                LabCheckFinding   *finding,
                 JsonBuilder       *log,
                 LabProgressFunc    progress,
                 gpointer           progress_data,
@@ -1688,19 +1640,6 @@ restore_backup (LabDataDir        *dir,
 
   if (backups == NULL)
     return FALSE;
-
-  /* SQLite cannot open a file that is not a database, not even to back it up
-   * before the restore: it is kept aside instead. */
-  if (lab_check_finding_get_kind (finding) == LAB_CHECK_FINDING_NOT_A_DATABASE &&
-      g_file_test (lab_data_dir_get_db_path (dir), G_FILE_TEST_EXISTS))
-    {
-      g_autofree char *aside = keep_aside (dir, error);
-
-      if (aside == NULL)
-        return FALSE;
-      json_builder_set_member_name (log, "kept_aside");
-      json_builder_add_string_value (log, aside);
-    }
 
   for (guint i = 0; i < backups->len; i++)
     {
@@ -1797,7 +1736,7 @@ lab_check_repair (LabDataDir       *dir,
         continue;
 
       report_progress (progress, progress_data, -1, _("Restoring the newest good backup"));
-      ok = restore_backup (dir, finding, log, progress, progress_data, cancellable, error);
+      ok = restore_backup (dir, log, progress, progress_data, cancellable, error);
       json_builder_set_member_name (log, "ok");
       json_builder_add_boolean_value (log, ok);
       json_builder_end_object (log);
