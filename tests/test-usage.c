@@ -231,10 +231,19 @@ test_matches_du_and_dbstat (LabTestStore  *store,
   g_assert_cmpuint (lab_usage_get_disk_size (usage), >=, lab_usage_get_free_space (usage));
   g_assert_cmpuint (lab_usage_get_low_space_threshold (usage), >=, G_GUINT64_CONSTANT (1) << 30);
 
-  /* A second measure, with the cache of the first in the folder, matches
-   * du too. */
+  /* A second measure, with the cache of the first in the folder and the
+   * database unchanged (its figures are reused), matches du and dbstat too. */
   cache_before = file_size (cache);
   g_assert_cmpuint (cache_before, >, 0);
+  after = compute (store);
+  assert_matches_du_and_dbstat (store, after, cache_before);
+  g_clear_object (&after);
+
+  /* Once the database changed, its figures are read again. */
+  lab_db_exec (lab_test_store_open (store), "DELETE FROM sessions WHERE rowid % 3 = 0", &error);
+  g_assert_no_error (error);
+  g_clear_object (&store->db);
+  cache_before = file_size (cache);
   after = compute (store);
   assert_matches_du_and_dbstat (store, after, cache_before);
 }

@@ -50,6 +50,7 @@ struct _LabUsage
   guint64 free_pages;
   guint64 free_space;
   guint64 disk_size;
+  char *db_identity;  /* the database and log files the figures were read from */
 
   GListStore *categories;
   GListStore *btrees;
@@ -122,6 +123,7 @@ lab_usage_finalize (GObject *object)
 {
   LabUsage *self = (LabUsage *) object;
 
+  g_free (self->db_identity);
   g_clear_object (&self->categories);
   g_clear_object (&self->btrees);
   g_clear_object (&self->sessions);
@@ -652,6 +654,71 @@ fill_categories (LabUsage *self)
 
 static char *usage_to_text (LabUsage *self);
 
+/* Which database and log files, as they are now: the same identity means the
+ * same pages, so dbstat would say the same again. An absent or empty log
+ * counts as none, as a read-only connection may leave an empty one behind. */
+static char *
+database_identity (LabDataDir *dir)
+{
+  g_autofree char *wal = g_strconcat (lab_data_dir_get_db_path (dir), "-wal", NULL);
+  g_autofree char *wal_part = NULL;
+  struct stat db_st, wal_st;
+
+  if (stat (lab_data_dir_get_db_path (dir), &db_st) != 0)
+    return NULL;
+
+  if (stat (wal, &wal_st) == 0 && wal_st.st_size > 0)
+    wal_part = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GINT64_FORMAT ".%09ld",
+                                (guint64) wal_st.st_size, (gint64) wal_st.st_mtim.tv_sec,
+                                wal_st.st_mtim.tv_nsec);
+  else
+    wal_part = g_strdup ("0");
+
+  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT
+                          ":%" G_GINT64_FORMAT ".%09ld|%s",
+                          (guint64) db_st.st_dev, (guint64) db_st.st_ino, (guint64) db_st.st_size,
+                          (gint64) db_st.st_mtim.tv_sec, db_st.st_mtim.tv_nsec, wal_part);
+}
+
+/* The database's figures from the last measure, if its files have not
+ * changed since: a measure then costs no more than walking the folder. */
+static gboolean
+reuse_database_figures (LabDataDir *dir,
+                        const char *identity,
+                        DbStats    *stats)
+{
+  g_autoptr(LabUsage) cached = NULL;
+  GListModel *items;
+
+  if (identity == NULL)
+    return FALSE;
+
+  cached = lab_usage_load_cached (dir, NULL);
+  if (cached == NULL || g_strcmp0 (cached->db_identity, identity) != 0)
+    return FALSE;
+
+  stats->page_size = cached->page_size;
+  stats->page_count = cached->page_count;
+  stats->free_pages = cached->free_pages;
+
+  items = G_LIST_MODEL (cached->btrees);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    g_ptr_array_add (stats->btrees, g_list_model_get_item (items, i));
+
+  /* A folder's label is its session's title; the sessions are unchanged. */
+  items = G_LIST_MODEL (cached->sessions);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(LabUsageItem) item = g_list_model_get_item (items, i);
+
+      if (!g_str_equal (lab_usage_item_get_name (item), lab_usage_item_get_label (item)))
+        g_hash_table_insert (stats->titles, g_strdup (lab_usage_item_get_name (item)),
+                             g_strdup (lab_usage_item_get_label (item)));
+    }
+
+  return TRUE;
+}
+
 static char *
 get_cache_path (LabDataDir *dir)
 {
@@ -686,11 +753,13 @@ lab_usage_compute (LabDataDir       *dir,
   g_autofree char *text = NULL;
   g_autoptr(GError) save_error = NULL;
   g_autoptr(LabDb) db = NULL;
+  g_autofree char *identity = NULL;
   DbStats stats = { NULL, cancellable, 0, 0, 0, btrees, titles, NULL };
   FolderSizes sizes = { 0 };
-  GThread *thread;
+  GThread *thread = NULL;
   struct statvfs vfs;
   struct stat st;
+  int open_errno = 0;
   Walk walk;
   int fd;
 
@@ -701,18 +770,27 @@ lab_usage_compute (LabDataDir       *dir,
 
   self->computed_at = g_get_real_time ();
 
-  /* Opened here, not in the thread: opening may create the -wal and -shm
-   * files, which the walk must see, or the total would not be the folder's. */
-  if (lab_data_dir_exists (dir))
-    db = lab_db_open (dir, LAB_DB_OPEN_READ_ONLY, &stats.error);
-  stats.db = db;
-  thread = g_thread_new ("usage-db", db_stats_thread, &stats);
+  /* The identity is taken before the database is read: a change made while
+   * it is read makes the next measure read it again. */
+  identity = database_identity (dir);
+  if (reuse_database_figures (dir, identity, &stats))
+    g_debug ("The database is unchanged since the last measure: its figures are reused");
+  else if (identity != NULL)
+    {
+      /* Opened here, not in the thread: opening may create the -wal and -shm
+       * files, which the walk must see, or the total would not be the
+       * folder's. */
+      db = lab_db_open (dir, LAB_DB_OPEN_READ_ONLY, &stats.error);
+      stats.db = db;
+      thread = g_thread_new ("usage-db", db_stats_thread, &stats);
+    }
 
   sizes.dir = dir;
   sizes.sessions = sessions;
   g_array_set_clear_func (sessions, session_size_clear);
   walk_init (&walk, cancellable);
   fd = open_folder (lab_data_dir_get_root (dir), &st);
+  open_errno = errno;
   if (fd >= 0)
     {
       sizes.bytes[LAB_USAGE_OTHER] += st.st_size;
@@ -721,7 +799,8 @@ lab_usage_compute (LabDataDir       *dir,
   walk_clear (&walk);
   g_debug ("Folder walked after %.3f s", g_timer_elapsed (timer, NULL));
 
-  g_thread_join (thread);
+  if (thread != NULL)
+    g_thread_join (thread);
   g_debug ("Database measured after %.3f s", g_timer_elapsed (timer, NULL));
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -732,10 +811,8 @@ lab_usage_compute (LabDataDir       *dir,
 
   if (fd < 0)
     {
-      int saved_errno = errno;
-
       g_clear_error (&stats.error);
-      lab_store_error_from_errno (error, saved_errno, _("Cannot read the data folder “%s”"),
+      lab_store_error_from_errno (error, open_errno, _("Cannot read the data folder “%s”"),
                                   lab_data_dir_get_root (dir));
       return NULL;
     }
@@ -750,6 +827,10 @@ lab_usage_compute (LabDataDir       *dir,
       stats.free_pages = 0;
     }
 
+  /* Figures read from a database that could not be read are not worth
+   * reusing. */
+  if (stats.page_count > 0)
+    self->db_identity = g_steal_pointer (&identity);
   self->page_size = stats.page_size;
   self->page_count = stats.page_count;
   self->free_pages = stats.free_pages;
@@ -892,6 +973,9 @@ lab_usage_load_cached (LabDataDir  *dir,
                                                               "page_count", 0);
   self->free_pages = json_object_get_int_member_with_default (json_node_get_object (database),
                                                               "free_pages", 0);
+  self->db_identity =
+    g_strdup (json_object_get_string_member_with_default (json_node_get_object (database),
+                                                          "identity", NULL));
 
   /* Category names are read back by key and their labels made again, in the
    * current language. */
@@ -1134,11 +1218,12 @@ usage_to_text (LabUsage *self)
                           "  \"space_low\": %s,\n"
                           "  \"database\": {\"file_size\": %" G_GUINT64_FORMAT ", "
                           "\"page_size\": %" G_GUINT64_FORMAT ", \"page_count\": %" G_GUINT64_FORMAT
-                          ", \"free_pages\": %" G_GUINT64_FORMAT "}",
+                          ", \"free_pages\": %" G_GUINT64_FORMAT ", \"identity\": \"%s\"}",
                           computed_at, self->duration, self->total, self->free_space,
                           self->disk_size, lab_usage_get_low_space_threshold (self),
                           lab_usage_is_space_low (self) ? "true" : "false",
-                          self->db_file_size, self->page_size, self->page_count, self->free_pages);
+                          self->db_file_size, self->page_size, self->page_count, self->free_pages,
+                          self->db_identity ? self->db_identity : "");
   append_items (out, "categories", G_LIST_MODEL (self->categories));
   append_items (out, "btrees", G_LIST_MODEL (self->btrees));
   append_items (out, "sessions", G_LIST_MODEL (self->sessions));
