@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "lab-fileutil"
+#define _GNU_SOURCE 1  /* syncfs() */
 
 #include "config.h"
 
@@ -14,6 +15,7 @@
 
 #include "lab-error.h"
 #include "lab-fileutil.h"
+#include "lab-sha256.h"
 
 #define COPY_BUFFER_SIZE (1024 * 1024)
 
@@ -236,10 +238,12 @@ lab_file_sha256 (const char    *path,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
+  LabSha256 checksum;
   goffset total = 0;
   int fd;
+
+  lab_sha256_init (&checksum);
 
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -267,7 +271,7 @@ lab_file_sha256 (const char    *path,
       if (n == 0)
         break;
 
-      g_checksum_update (checksum, buffer, n);
+      lab_sha256_update (&checksum, buffer, n);
       total += n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -282,7 +286,60 @@ lab_file_sha256 (const char    *path,
   if (size != NULL)
     *size = total;
 
-  return g_strdup (g_checksum_get_string (checksum));
+  return lab_sha256_finish_dup (&checksum);
+}
+
+/* Copies the rest of @in_fd to @out_fd, hashing on the way. */
+static gboolean
+copy_fd (int            in_fd,
+         const char    *src,
+         int            out_fd,
+         const char    *dest,
+         LabSha256     *checksum,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
+
+  for (;;)
+    {
+      gssize n = read (in_fd, buffer, COPY_BUFFER_SIZE);
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          lab_store_error_from_errno (error, saved_errno, _("Cannot read “%s”"), src);
+          return FALSE;
+        }
+      if (n == 0)
+        return TRUE;
+
+      lab_sha256_update (checksum, buffer, n);
+      if (!lab_write_all (out_fd, buffer, n, dest, error))
+        return FALSE;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+}
+
+static int
+open_source (const char  *src,
+             GError     **error)
+{
+  int fd = open (src, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), src);
+    }
+
+  return fd;
 }
 
 /**
@@ -301,20 +358,16 @@ lab_file_copy_atomic (const char    *src,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
   g_autofree char *tmp_path = NULL;
+  LabSha256 checksum;
   int in_fd;
   int out_fd;
 
-  in_fd = open (src, O_RDONLY | O_CLOEXEC);
-  if (in_fd < 0)
-    {
-      int saved_errno = errno;
+  lab_sha256_init (&checksum);
 
-      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), src);
-      return FALSE;
-    }
+  in_fd = open_source (src, error);
+  if (in_fd < 0)
+    return FALSE;
 
   out_fd = lab_open_temp_beside (dest, 0600, &tmp_path, error);
   if (out_fd < 0)
@@ -323,31 +376,8 @@ lab_file_copy_atomic (const char    *src,
       return FALSE;
     }
 
-  for (;;)
-    {
-      gssize n = read (in_fd, buffer, COPY_BUFFER_SIZE);
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          lab_store_error_from_errno (error, saved_errno, _("Cannot read “%s”"), src);
-          goto fail;
-        }
-      if (n == 0)
-        break;
-
-      g_checksum_update (checksum, buffer, n);
-      if (!lab_write_all (out_fd, buffer, n, tmp_path, error))
-        goto fail;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto fail;
-    }
-
-  if (!lab_fsync_fd (out_fd, tmp_path, error))
+  if (!copy_fd (in_fd, src, out_fd, tmp_path, &checksum, cancellable, error) ||
+      !lab_fsync_fd (out_fd, tmp_path, error))
     goto fail;
 
   close (in_fd);
@@ -364,7 +394,7 @@ lab_file_copy_atomic (const char    *src,
     return FALSE;
 
   if (sha256 != NULL)
-    *sha256 = g_strdup (g_checksum_get_string (checksum));
+    *sha256 = lab_sha256_finish_dup (&checksum);
 
   return TRUE;
 
@@ -373,6 +403,106 @@ fail:
   close (out_fd);
   g_unlink (tmp_path);
   return FALSE;
+}
+
+/**
+ * lab_file_copy_unsynced:
+ * @src: the file to copy
+ * @dest: a new file (it must not exist), created with mode 0600
+ * @sha256: (out) (optional) (transfer full): SHA-256 of the bytes copied
+ *
+ * Copies without syncing, for callers that write many files and then make
+ * them durable at once with lab_sync_filesystem(), before anything refers to
+ * them: one sync instead of thousands. On failure @dest is removed.
+ */
+gboolean
+lab_file_copy_unsynced (const char    *src,
+                        const char    *dest,
+                        char         **sha256,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  LabSha256 checksum;
+  gboolean ok;
+  int in_fd;
+  int out_fd;
+
+  lab_sha256_init (&checksum);
+
+  in_fd = open_source (src, error);
+  if (in_fd < 0)
+    return FALSE;
+
+  out_fd = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out_fd < 0)
+    {
+      int saved_errno = errno;
+
+      close (in_fd);
+      lab_store_error_from_errno (error, saved_errno, _("Cannot create “%s”"), dest);
+      return FALSE;
+    }
+
+  ok = copy_fd (in_fd, src, out_fd, dest, &checksum, cancellable, error);
+  close (in_fd);
+  if (close (out_fd) != 0 && ok)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot write “%s”"), dest);
+      ok = FALSE;
+    }
+
+  if (!ok)
+    {
+      g_unlink (dest);
+      return FALSE;
+    }
+
+  if (sha256 != NULL)
+    *sha256 = lab_sha256_finish_dup (&checksum);
+
+  return TRUE;
+}
+
+/**
+ * lab_sync_filesystem:
+ * @path: a file or folder on the filesystem to flush
+ *
+ * Writes everything written to the filesystem of @path to disk, data and
+ * metadata: after many lab_file_copy_unsynced(), one call instead of an fsync
+ * each (thousands of journal commits).
+ */
+gboolean
+lab_sync_filesystem (const char  *path,
+                     GError     **error)
+{
+#ifdef __linux__
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  int rc;
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), path);
+      return FALSE;
+    }
+
+  rc = syncfs (fd);
+  close (fd);
+  if (rc != 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot write “%s” to disk"), path);
+      return FALSE;
+    }
+#else
+  sync ();
+#endif
+
+  return TRUE;
 }
 
 /**
