@@ -10,6 +10,7 @@
 #include "lab-config.h"
 #include "lab-error.h"
 #include "lab-fileutil.h"
+#include "lab-progress.h"
 #include "lab-row.h"
 #include "lab-schema.h"
 
@@ -550,6 +551,78 @@ test_damaged_store (LabTestStore  *store,
   }
 }
 
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+test_async (LabTestStore  *store,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabProgress) progress = lab_progress_new ();
+  g_auto(LabBackupTestState) original = { NULL, NULL };
+  g_autoptr(GAsyncResult) verified = NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) pruned = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autoptr(LabDb) copy = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *pre = NULL;
+
+  /* The GUI's way: every long operation as a GTask, results on the main
+   * context, progress on a LabProgress. */
+  lab_test_store_add_demo (store, 4, 6, 5);
+  lab_backup_test_state_take (&original, store);
+  name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
+  change_store (store);
+
+  lab_backup_verify_async (store->dir, NULL, progress, NULL, store_result_cb, &verified);
+  infos = lab_backup_verify_finish (store->dir, wait_for (&verified), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos->len, ==, 1);
+  g_assert_true (lab_backup_info_get_verified (infos->pdata[0]));
+
+  lab_backup_open_database_async (store->dir, name, NULL, store_result_cb, &opened);
+  copy = lab_backup_open_database_finish (store->dir, wait_for (&opened), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lab_db_query_int64 (copy, "SELECT count(*) FROM sessions", &error), ==, 4);
+
+  lab_backup_restore_async (store->dir, name, NULL, progress, NULL, store_result_cb, &restored);
+  g_assert_true (lab_backup_restore_finish (store->dir, wait_for (&restored), &pre, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (pre);
+  assert_state (store, &original);
+
+  /* Nothing is old enough to prune. */
+  lab_backup_prune_async (store->dir, NULL, store_result_cb, &pruned);
+  deleted = lab_backup_prune_finish (store->dir, wait_for (&pruned), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (deleted->len, ==, 0);
+
+  /* Let the last progress update arrive. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpfloat (lab_progress_get_fraction (progress), ==, 1.0);
+  g_assert_cmpstr (lab_progress_get_message (progress), ==, "Restore complete");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -572,6 +645,7 @@ main (int    argc,
   ADD ("older-schema", test_older_schema, NULL);
   ADD ("into-empty-folder", test_into_empty_folder, NULL);
   ADD ("damaged-store", test_damaged_store, NULL);
+  ADD ("async", test_async, NULL);
 
 #undef ADD
 
