@@ -2647,3 +2647,56 @@ lab_backup_open_database_finish (LabDataDir    *dir,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * lab_backup_load_files:
+ * @dir: the data directory
+ * @name: a backup's name
+ *
+ * The workspace files a backup holds. lab_backup_list() leaves them out (a
+ * large workspace makes the list of every backup big); this reads them from
+ * the sidecar when they are wanted.
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): path in the workspace
+ *   ("<session>/<path>") → SHA-256, or %NULL with @error set
+ */
+GHashTable *
+lab_backup_load_files (LabDataDir  *dir,
+                       const char  *name,
+                       GError     **error)
+{
+  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonObject) sidecar = NULL;
+  JsonObject *map;
+  JsonObjectIter iter;
+  const char *path;
+  JsonNode *node;
+
+  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!_lab_backup_name_is_valid (name))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND,
+                   _("“%s” is not the name of a backup (they look like backup_20261122_020000)"),
+                   name);
+      return NULL;
+    }
+
+  sidecar = _lab_backup_read_sidecar (dir, name, error);
+  if (sidecar == NULL)
+    return NULL;
+
+  map = json_object_get_object_member (sidecar, "files");
+  if (map == NULL)
+    return g_steal_pointer (&files);
+
+  json_object_iter_init (&iter, map);
+  while (json_object_iter_next (&iter, &path, &node))
+    {
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_hash_table_insert (files, g_strdup (path), g_strdup (json_node_get_string (node)));
+    }
+
+  return g_steal_pointer (&files);
+}
