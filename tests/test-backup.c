@@ -110,6 +110,25 @@ test_create (LabTestStore  *store,
   /* Every workspace file is stored under its checksum. */
   g_assert_cmpuint (lab_backup_test_count_files (lab_data_dir_get_workspace_path (store->dir)), ==,
                     lab_backup_info_get_n_files (info));
+  {
+    g_autoptr(GHashTable) files = lab_backup_load_files (store->dir, name, &error);
+    GHashTableIter iter;
+    gpointer path;
+    gpointer file_sha;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (files), ==, lab_backup_info_get_n_files (info));
+    g_hash_table_iter_init (&iter, files);
+    while (g_hash_table_iter_next (&iter, &path, &file_sha))
+      {
+        g_autofree char *file = g_build_filename (lab_data_dir_get_workspace_path (store->dir),
+                                                  path, NULL);
+        g_autofree char *actual = lab_file_sha256 (file, NULL, NULL, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (actual, ==, file_sha);
+      }
+  }
 }
 
 static void

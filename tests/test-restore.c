@@ -10,6 +10,7 @@
 #include "lab-config.h"
 #include "lab-error.h"
 #include "lab-fileutil.h"
+#include "lab-progress.h"
 #include "lab-row.h"
 #include "lab-schema.h"
 
@@ -550,6 +551,178 @@ test_damaged_store (LabTestStore  *store,
   }
 }
 
+static void
+write_journal (LabTestStore *store,
+               const char   *text)
+{
+  g_autofree char *path = g_build_filename (lab_data_dir_get_data_path (store->dir),
+                                            "restore-journal.json", NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static void
+test_interrupted_restore_cannot_finish (LabTestStore  *store,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) db = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  lab_test_store_add_demo (store, 2, 2, 5);
+  g_clear_object (&store->db);
+  journal = g_build_filename (lab_data_dir_get_data_path (store->dir), "restore-journal.json",
+                              NULL);
+
+  /* The backup an interrupted restore needs is gone: opening says so, and
+   * what to do, and changes nothing. */
+  write_journal (store, "{ \"format\": \"labdata-restore-journal\", \"version\": 1,"
+                        "  \"backup\": \"backup_20260101_000000\","
+                        "  \"source\": \"/nonexistent/backup_20260101_000000.db\","
+                        "  \"sessions\": null, \"replace_file\": false, \"files\": [] }");
+  before = lab_test_tree_digest (lab_data_dir_get_workspace_path (store->dir));
+  db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_assert_null (db);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "cannot be completed"));
+  g_assert_nonnull (strstr (error->message, "restore-journal.json"));
+  g_clear_error (&error);
+
+  /* A journal whose paths leave the workspace is refused, not followed. */
+  write_journal (store, "{ \"format\": \"labdata-restore-journal\", \"version\": 1,"
+                        "  \"backup\": \"backup_20260101_000000\", \"source\": \"/x.db\","
+                        "  \"sessions\": null, \"replace_file\": false,"
+                        "  \"files\": [ { \"path\": \"../../config/config.json\","
+                        "                 \"staged\": null } ] }");
+  db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_assert_null (db);
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  after = lab_test_tree_digest (lab_data_dir_get_workspace_path (store->dir));
+  g_assert_cmpstr (before, ==, after);
+
+  /* Deleting the journal keeps the store as it is. */
+  g_assert_cmpint (g_unlink (journal), ==, 0);
+  db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (db);
+}
+
+static void
+test_locked_database (LabTestStore  *store,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) writer = NULL;
+  g_auto(LabBackupTestState) changed = { NULL, NULL };
+  g_autofree char *name = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *staging = NULL;
+
+  lab_test_store_add_demo (store, 3, 3, 5);
+  name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
+  change_store (store);
+  g_clear_object (&store->db);
+  lab_backup_test_state_take (&changed, store);
+
+  /* Another program holds the write lock the whole time: the restore gives
+   * up with a clear error, and the store is as it was. */
+  writer = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  lab_db_begin (writer, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (lab_backup_restore (store->dir, name, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  lab_db_rollback (writer);
+  g_clear_object (&writer);
+
+  journal = g_build_filename (lab_data_dir_get_data_path (store->dir), "restore-journal.json",
+                              NULL);
+  staging = g_build_filename (lab_data_dir_get_data_path (store->dir), ".restore-staging", NULL);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (staging, G_FILE_TEST_EXISTS));
+  assert_state (store, &changed);
+
+  /* Once it lets go, the restore works. */
+  restore (store, name, NULL, NULL);
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+test_async (LabTestStore  *store,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabProgress) progress = lab_progress_new ();
+  g_auto(LabBackupTestState) original = { NULL, NULL };
+  g_autoptr(GAsyncResult) verified = NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) pruned = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autoptr(LabDb) copy = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *pre = NULL;
+
+  /* The GUI's way: every long operation as a GTask, results on the main
+   * context, progress on a LabProgress. */
+  lab_test_store_add_demo (store, 4, 6, 5);
+  lab_backup_test_state_take (&original, store);
+  name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
+  change_store (store);
+
+  lab_backup_verify_async (store->dir, NULL, progress, NULL, store_result_cb, &verified);
+  infos = lab_backup_verify_finish (store->dir, wait_for (&verified), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos->len, ==, 1);
+  g_assert_true (lab_backup_info_get_verified (infos->pdata[0]));
+
+  lab_backup_open_database_async (store->dir, name, NULL, store_result_cb, &opened);
+  copy = lab_backup_open_database_finish (store->dir, wait_for (&opened), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lab_db_query_int64 (copy, "SELECT count(*) FROM sessions", &error), ==, 4);
+
+  lab_backup_restore_async (store->dir, name, NULL, progress, NULL, store_result_cb, &restored);
+  g_assert_true (lab_backup_restore_finish (store->dir, wait_for (&restored), &pre, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (pre);
+  assert_state (store, &original);
+
+  /* Nothing is old enough to prune. */
+  lab_backup_prune_async (store->dir, NULL, store_result_cb, &pruned);
+  deleted = lab_backup_prune_finish (store->dir, wait_for (&pruned), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (deleted->len, ==, 0);
+
+  /* Let the last progress update arrive. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpfloat (lab_progress_get_fraction (progress), ==, 1.0);
+  g_assert_cmpstr (lab_progress_get_message (progress), ==, "Restore complete");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -572,6 +745,9 @@ main (int    argc,
   ADD ("older-schema", test_older_schema, NULL);
   ADD ("into-empty-folder", test_into_empty_folder, NULL);
   ADD ("damaged-store", test_damaged_store, NULL);
+  ADD ("async", test_async, NULL);
+  ADD ("locked-database", test_locked_database, NULL);
+  ADD ("interrupted-restore-cannot-finish", test_interrupted_restore_cannot_finish, NULL);
 
 #undef ADD
 

@@ -43,7 +43,7 @@
 
 #define JOURNAL_NAME "restore-journal.json"
 #define STAGING_NAME ".restore-staging"
-#define BUSY_DEADLINE_USEC (30 * G_USEC_PER_SEC)
+#define BUSY_DEADLINE_USEC (10 * G_USEC_PER_SEC)
 
 /* One change to the workspace: a staged file put at a path, or (staged is
  * NULL) the file at a path deleted. */
@@ -1021,9 +1021,11 @@ _lab_backup_recover_locked (LabDataDir  *dir,
   g_debug ("Completing the interrupted restore of %s", journal->backup);
   if (!apply_journal (dir, journal, &phase, NULL, &local_error))
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("The restore of backup “%s” was interrupted and cannot be "
-                                    "completed: "), journal->backup);
+      /* Say what the user can do: the backup may have been moved away. */
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("The restore of backup “%s” was interrupted and cannot be completed: %s. "
+                     "Put the backup back and open the store again, or delete “%s” to keep the "
+                     "store as it is now."), journal->backup, local_error->message, path);
       return FALSE;
     }
 

@@ -1403,7 +1403,9 @@ index_path (LabDataDir *dir)
   return g_build_filename (lab_data_dir_get_backups_path (dir), "objects", "index", NULL);
 }
 
-static void
+/* Returns whether the index holds exactly these files, all of them
+ * trusted: then it needs no rewriting. */
+static gboolean
 index_apply (LabDataDir *dir,
              GPtrArray  *files)
 {
@@ -1412,13 +1414,14 @@ index_apply (LabDataDir *dir,
   g_autoptr(GHashTable) entries = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(GStrv) lines = NULL;
   gint64 hashed_after;
+  guint n_trusted = 0;
 
   if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return;
+    return FALSE;
 
   lines = g_strsplit (contents, "\n", -1);
   if (lines[0] == NULL || !g_str_has_prefix (lines[0], INDEX_HEADER " "))
-    return;
+    return FALSE;
   hashed_after = g_ascii_strtoll (lines[0] + strlen (INDEX_HEADER " "), NULL, 10);
 
   /* Lines are "sha256 TAB stat TAB relative path". */
@@ -1447,8 +1450,13 @@ index_apply (LabDataDir *dir,
 
       sha = g_strndup (line, LAB_SHA256_HEX_LENGTH);
       if (lab_sha256_is_valid_hex (sha))
-        file->sha256 = g_steal_pointer (&sha);
+        {
+          file->sha256 = g_steal_pointer (&sha);
+          n_trusted++;
+        }
     }
+
+  return n_trusted == files->len && g_hash_table_size (entries) == files->len;
 }
 
 static void
@@ -1821,6 +1829,7 @@ _lab_backup_create_locked (LabDataDir            *dir,
   Progress progress = { progress_func, progress_data, 0, 0, 0, NULL };
   g_auto(Sink) sink = { .fd = -1 };
   g_auto(ObjectBatch) batch = { NULL, NULL, NULL };
+  gboolean index_current;
   gint64 started = g_get_monotonic_time ();
   gint64 now = g_get_real_time ();
   guint64 size = 0;
@@ -1912,7 +1921,7 @@ _lab_backup_create_locked (LabDataDir            *dir,
   if (source_fingerprint == NULL && db_fingerprint != NULL)
     source_fingerprint = g_strdup_printf ("%s/%s", db_fingerprint, scan.fingerprint);
   g_debug ("Workspace listed after %.3f s", (g_get_monotonic_time () - started) / 1e6);
-  index_apply (dir, scan.files);
+  index_current = index_apply (dir, scan.files);
   progress.total = progress.done + scan.total_size;
 
   progress_set_message (&progress, _("Copying workspace files…"));
@@ -1946,7 +1955,9 @@ _lab_backup_create_locked (LabDataDir            *dir,
       g_unlink (dest);
       return NULL;
     }
-  index_write (dir, scan.files, files_map, now / G_USEC_PER_SEC);
+  /* Rewritten (and synced) only when something in it changed. */
+  if (!index_current)
+    index_write (dir, scan.files, files_map, now / G_USEC_PER_SEC);
 
   if ((flags & LAB_BACKUP_CREATE_SKIP_UNCHANGED) && last != NULL &&
       g_strcmp0 (json_object_get_string_member_with_default (last, "sha256", NULL), sha256) == 0 &&
@@ -2635,4 +2646,57 @@ lab_backup_open_database_finish (LabDataDir    *dir,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * lab_backup_load_files:
+ * @dir: the data directory
+ * @name: a backup's name
+ *
+ * The workspace files a backup holds. lab_backup_list() leaves them out (a
+ * large workspace makes the list of every backup big); this reads them from
+ * the sidecar when they are wanted.
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): path in the workspace
+ *   ("<session>/<path>") → SHA-256, or %NULL with @error set
+ */
+GHashTable *
+lab_backup_load_files (LabDataDir  *dir,
+                       const char  *name,
+                       GError     **error)
+{
+  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonObject) sidecar = NULL;
+  JsonObject *map;
+  JsonObjectIter iter;
+  const char *path;
+  JsonNode *node;
+
+  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!_lab_backup_name_is_valid (name))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND,
+                   _("“%s” is not the name of a backup (they look like backup_20261122_020000)"),
+                   name);
+      return NULL;
+    }
+
+  sidecar = _lab_backup_read_sidecar (dir, name, error);
+  if (sidecar == NULL)
+    return NULL;
+
+  map = json_object_get_object_member (sidecar, "files");
+  if (map == NULL)
+    return g_steal_pointer (&files);
+
+  json_object_iter_init (&iter, map);
+  while (json_object_iter_next (&iter, &path, &node))
+    {
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_hash_table_insert (files, g_strdup (path), g_strdup (json_node_get_string (node)));
+    }
+
+  return g_steal_pointer (&files);
 }

@@ -55,6 +55,9 @@ LabBackupInfo *lab_backup_get             (LabDataDir           *dir,
                                            const char           *name,
                                            GError              **error);
 LabBackupInfo *lab_backup_find_last_good  (GPtrArray            *backups);
+GHashTable    *lab_backup_load_files      (LabDataDir           *dir,
+                                           const char           *name,
+                                           GError              **error);
 LabDb         *lab_backup_open_database   (LabDataDir           *dir,
                                            const char           *name,
                                            GCancellable         *cancellable,

@@ -225,77 +225,15 @@ lab_file_replace_contents (const char  *path,
   return lab_commit_temp (tmp_path, path, error);
 }
 
-/**
- * lab_file_sha256:
- * @path: a regular file
- * @size: (out) (optional): the number of bytes read
- *
- * Returns: (transfer full): the lowercase hex SHA-256 of the file, or %NULL
- */
-char *
-lab_file_sha256 (const char    *path,
-                 goffset       *size,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
-  LabSha256 checksum;
-  goffset total = 0;
-  int fd;
-
-  lab_sha256_init (&checksum);
-
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), path);
-      return NULL;
-    }
-
-  for (;;)
-    {
-      gssize n = read (fd, buffer, COPY_BUFFER_SIZE);
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          close (fd);
-          lab_store_error_from_errno (error, saved_errno, _("Cannot read “%s”"), path);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-
-      lab_sha256_update (&checksum, buffer, n);
-      total += n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          close (fd);
-          return NULL;
-        }
-    }
-
-  close (fd);
-
-  if (size != NULL)
-    *size = total;
-
-  return lab_sha256_finish_dup (&checksum);
-}
-
-/* Copies the rest of @in_fd to @out_fd, hashing on the way. */
+/* Copies the rest of @in_fd to @out_fd (or only reads it, for -1), hashing
+ * on the way and counting the bytes into @total. */
 static gboolean
 copy_fd (int            in_fd,
          const char    *src,
          int            out_fd,
          const char    *dest,
          LabSha256     *checksum,
+         goffset       *total,
          GCancellable  *cancellable,
          GError       **error)
 {
@@ -318,7 +256,8 @@ copy_fd (int            in_fd,
         return TRUE;
 
       lab_sha256_update (checksum, buffer, n);
-      if (!lab_write_all (out_fd, buffer, n, dest, error))
+      *total += n;
+      if (out_fd >= 0 && !lab_write_all (out_fd, buffer, n, dest, error))
         return FALSE;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -343,6 +282,41 @@ open_source (const char  *src,
 }
 
 /**
+ * lab_file_sha256:
+ * @path: a regular file
+ * @size: (out) (optional): the number of bytes read
+ *
+ * Returns: (transfer full): the lowercase hex SHA-256 of the file, or %NULL
+ */
+char *
+lab_file_sha256 (const char    *path,
+                 goffset       *size,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  LabSha256 checksum;
+  goffset total = 0;
+  gboolean ok;
+  int fd;
+
+  lab_sha256_init (&checksum);
+
+  fd = open_source (path, error);
+  if (fd < 0)
+    return NULL;
+
+  ok = copy_fd (fd, path, -1, NULL, &checksum, &total, cancellable, error);
+  close (fd);
+  if (!ok)
+    return NULL;
+
+  if (size != NULL)
+    *size = total;
+
+  return lab_sha256_finish_dup (&checksum);
+}
+
+/**
  * lab_file_copy_atomic:
  * @src: the file to copy
  * @dest: where the copy goes; replaced atomically if it exists
@@ -360,6 +334,7 @@ lab_file_copy_atomic (const char    *src,
 {
   g_autofree char *tmp_path = NULL;
   LabSha256 checksum;
+  goffset total = 0;
   int in_fd;
   int out_fd;
 
@@ -376,7 +351,7 @@ lab_file_copy_atomic (const char    *src,
       return FALSE;
     }
 
-  if (!copy_fd (in_fd, src, out_fd, tmp_path, &checksum, cancellable, error) ||
+  if (!copy_fd (in_fd, src, out_fd, tmp_path, &checksum, &total, cancellable, error) ||
       !lab_fsync_fd (out_fd, tmp_path, error))
     goto fail;
 
@@ -423,6 +398,7 @@ lab_file_copy_unsynced (const char    *src,
                         GError       **error)
 {
   LabSha256 checksum;
+  goffset total = 0;
   gboolean ok;
   int in_fd;
   int out_fd;
@@ -443,7 +419,7 @@ lab_file_copy_unsynced (const char    *src,
       return FALSE;
     }
 
-  ok = copy_fd (in_fd, src, out_fd, dest, &checksum, cancellable, error);
+  ok = copy_fd (in_fd, src, out_fd, dest, &checksum, &total, cancellable, error);
   close (in_fd);
   if (close (out_fd) != 0 && ok)
     {
