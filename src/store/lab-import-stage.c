@@ -496,6 +496,17 @@ lab_import_stage_add_row (LabImportStage      *self,
   return lab_import_stage_add_line (self, table, text, strlen (text), where, error);
 }
 
+static int
+clash_error (GError     **error,
+             const char  *session_id,
+             const char  *path)
+{
+  g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID,
+               _("“workspace/%s/%s” clashes with another member of the archive (a path cannot be "
+                 "both a file and a folder)"), session_id, path);
+  return -1;
+}
+
 /**
  * lab_import_stage_create_file:
  * @session_id: a session id, one safe path component
@@ -519,9 +530,15 @@ lab_import_stage_create_file (LabImportStage  *self,
   file = lab_import_stage_file_path (self->path, session_id, path);
   parent = g_path_get_dirname (file);
 
-  if (!lab_mkdir_private (parent, error))
+  /* The staging folder holds only what the archive made, so a folder that
+   * cannot be made, or a file that exists, means two members clash. */
+  if (g_mkdir_with_parents (parent, 0700) != 0)
     {
-      g_prefix_error (error, _("Cannot stage “%s/%s”: "), session_id, path);
+      int saved_errno = errno;
+
+      if (saved_errno == ENOTDIR || saved_errno == EEXIST)
+        return clash_error (error, session_id, path);
+      lab_store_error_from_errno (error, saved_errno, _("Cannot stage “workspace/%s/%s”"), session_id, path);
       return -1;
     }
 
@@ -530,7 +547,9 @@ lab_import_stage_create_file (LabImportStage  *self,
     {
       int saved_errno = errno;
 
-      lab_store_error_from_errno (error, saved_errno, _("Cannot stage “%s/%s”"), session_id, path);
+      if (saved_errno == EEXIST || saved_errno == EISDIR || saved_errno == ENOTDIR || saved_errno == ELOOP)
+        return clash_error (error, session_id, path);
+      lab_store_error_from_errno (error, saved_errno, _("Cannot stage “workspace/%s/%s”"), session_id, path);
       return -1;
     }
 
