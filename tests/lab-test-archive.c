@@ -393,6 +393,10 @@ CASE (line_nul, {
 
         lab_test_archive_set (archive, "messages.jsonl", line, sizeof line - 1);
       })
+CASE (line_escaped_nul, lab_test_archive_set (archive, "messages.jsonl",
+                                              "{\"id\":\"m1\",\"session_id\":\"" SESSION_ID "\",\"sequence\":1,"
+                                              "\"created_at\":\"2026-01-01T10:00:01Z\",\"role\":\"user\","
+                                              "\"content\":\"cut\\u0000here\"}\n", -1))
 CASE (empty_line, lab_test_archive_set (archive, "sessions.jsonl",
                                         "\n{\"id\":\"" SESSION_ID "\",\"created_at\":\"2026-01-01T10:00:00Z\","
                                         "\"updated_at\":\"2026-01-01T10:00:00Z\","
@@ -696,6 +700,7 @@ static const LabTestHostileCase hostile_cases[] = {
   { "line-integer-overflow", LAB_STORE_ERROR_INVALID, build_line_integer_overflow },
   { "line-infinite-number", LAB_STORE_ERROR_INVALID, build_line_infinite },
   { "line-nul-byte", LAB_STORE_ERROR_INVALID, build_line_nul },
+  { "line-escaped-nul", LAB_STORE_ERROR_INVALID, build_line_escaped_nul },
   { "empty-line", LAB_STORE_ERROR_INVALID, build_empty_line },
   { "duplicate-row", LAB_STORE_ERROR_INVALID, build_duplicate_row },
   { "duplicate-message-place", LAB_STORE_ERROR_INVALID, build_duplicate_place },

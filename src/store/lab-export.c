@@ -797,11 +797,13 @@ lab_export_run (LabDb                   *db,
         goto out;
     }
 
-  if (!export_workspaces (&ex, full, error) ||
-      !write_manifest (&ex, options, full, error))
+  if (!export_workspaces (&ex, full, error))
+    goto out;
+  result->data_size = lab_archive_writer_get_total_size (writer);
+
+  if (!write_manifest (&ex, options, full, error))
     goto out;
 
-  result->data_size = lab_archive_writer_get_total_size (writer);
   if (!lab_archive_writer_close (writer, &result->archive_size, error))
     goto out;
 

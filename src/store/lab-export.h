@@ -40,7 +40,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabExportOptions, lab_export_options_free)
  * LabExportResult:
  * @path: the archive written
  * @archive_size: its size in bytes
- * @data_size: the uncompressed size of its members
+ * @data_size: the uncompressed size of its members, the manifest aside
  * @counts: rows written per table, in lab_schema_get_tables() order
  * @n_files: workspace files written
  * @n_skipped_files: workspace entries left out (links, devices, names that

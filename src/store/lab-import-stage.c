@@ -385,6 +385,26 @@ step_insert (LabImportStage  *self,
   return FALSE;
 }
 
+/* Whether @line escapes U+0000 (\u0000). SQLite's JSON functions end a
+ * string there and would lose the rest of it, so such a line is refused
+ * rather than cut; LabData itself never writes one. Backslashes only occur in
+ * strings, so a scan of the escapes is enough. */
+static gboolean
+has_escaped_nul (const char *line,
+                 gsize       length)
+{
+  for (gsize i = 0; i + 1 < length; i++)
+    {
+      if (line[i] != '\\')
+        continue;
+      if (line[i + 1] == 'u' && i + 6 <= length && memcmp (line + i + 2, "0000", 4) == 0)
+        return TRUE;
+      i++;
+    }
+
+  return FALSE;
+}
+
 /**
  * lab_import_stage_add_line:
  * @line: one JSON line of a table member (untrusted, not nul-terminated)
@@ -412,6 +432,9 @@ lab_import_stage_add_line (LabImportStage      *self,
     start++;
   if (start == length || line[start] != '{')
     return line_error (error, where, _("not a JSON object"));
+
+  if (has_escaped_nul (line, length))
+    return line_error (error, where, _("text with the character U+0000, which LabData does not store"));
 
   ti = get_insert (self, table, error);
   if (ti == NULL)
