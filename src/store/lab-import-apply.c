@@ -961,6 +961,63 @@ key_tuple_sql (const LabTableInfo *table,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* Whether @table's replaced rows are deleted and inserted again rather
+ * than updated in place: rows with a second unique constraint (a message's
+ * place in its session), so that two rows that swap places do not collide
+ * halfway. Sessions are referenced by every other table and are only ever
+ * updated in place. */
+static gboolean
+replaced_by_delete (Apply *a,
+                    guint  index)
+{
+  guint n_tables;
+  const LabTableInfo *table = &lab_schema_get_tables (&n_tables)[index];
+  GPtrArray *uniques = g_ptr_array_index (a->uniques, index);
+  const LabColumnInfo *owner = table->session_column ? lab_table_info_get_column (table, table->session_column)
+                                                     : NULL;
+
+  return a->policy == LAB_IMPORT_REPLACE && uniques->len > 0 && !(owner != NULL && owner->references == NULL);
+}
+
+/* Deletes the rows that replaced_by_delete() tables replace, and the rows in
+ * their places. This runs before lab_db_begin_bulk(): a deleted row may have
+ * had the highest rowid, which SQLite then gives to a new row, and the bulk
+ * indexing only looks above the highest rowid it saw at its start. */
+static gboolean
+delete_replaced (Apply   *a,
+                 guint    index,
+                 GError **error)
+{
+  guint n_tables;
+  const LabTableInfo *table = &lab_schema_get_tables (&n_tables)[index];
+  GPtrArray *uniques = g_ptr_array_index (a->uniques, index);
+  g_autofree char *status = status_table (index);
+  g_autofree char *keys = key_tuple_sql (table, NULL, NULL);
+  g_autofree char *staged_keys = key_tuple_sql (table, NULL, "s");
+
+  if (!replaced_by_delete (a, index))
+    return TRUE;
+
+  if (!exec_printf (a->db, error, "DELETE FROM main.\"%s\" WHERE %s IN (SELECT %s FROM "
+                                  LAB_IMPORT_STAGE_SCHEMA ".\"%s\" s JOIN %s t ON t.r = s.rowid WHERE t.action = %d)",
+                    table->name, keys, staged_keys, table->name, status, ACTION_REPLACE))
+    return FALSE;
+
+  for (guint u = 0; u < uniques->len; u++)
+    {
+      g_autofree char *place = key_tuple_sql (table, g_ptr_array_index (uniques, u), NULL);
+      g_autofree char *staged_place = key_tuple_sql (table, g_ptr_array_index (uniques, u), "s");
+
+      if (!exec_printf (a->db, error, "DELETE FROM main.\"%s\" WHERE %s IN (SELECT %s FROM "
+                                      LAB_IMPORT_STAGE_SCHEMA ".\"%s\" s JOIN %s t ON t.r = s.rowid"
+                                      " WHERE t.action = %d)",
+                        table->name, place, staged_place, table->name, status, ACTION_REPLACE))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 write_table (Apply   *a,
              guint    index,
@@ -968,63 +1025,33 @@ write_table (Apply   *a,
 {
   guint n_tables;
   const LabTableInfo *table = &lab_schema_get_tables (&n_tables)[index];
-  GPtrArray *uniques = g_ptr_array_index (a->uniques, index);
   g_autofree char *status = status_table (index);
   const LabColumnInfo *owner = table->session_column ? lab_table_info_get_column (table, table->session_column)
                                                      : NULL;
-  /* Sessions are referenced by every other table: they are only ever
-   * updated in place, never deleted. */
-  gboolean referenced = owner != NULL && owner->references == NULL;
-  gboolean delete_insert = uniques->len > 0 && !referenced;
+  gboolean delete_insert = replaced_by_delete (a, index);
+  /* A branch may come before its parent: sessions go in one statement,
+   * since foreign keys are checked at the end of each. */
+  gboolean chunked = !(owner != NULL && owner->references == NULL);
+  g_autofree char *actions = NULL;
+  g_autofree char *sql = NULL;
 
-  if (a->policy == LAB_IMPORT_REPLACE && delete_insert)
+  if (a->policy == LAB_IMPORT_REPLACE && !delete_insert)
     {
-      g_autofree char *keys = key_tuple_sql (table, NULL, NULL);
-      g_autofree char *staged_keys = key_tuple_sql (table, NULL, "s");
+      g_autofree char *replace = g_strdup_printf ("%d", ACTION_REPLACE);
+      g_autofree char *upsert = write_sql (table, index, status, replace, TRUE, FALSE);
 
-      /* Rows with a second unique constraint (a message's place in its
-       * session) are replaced by delete and insert, so that two rows that
-       * swap places do not collide halfway. */
-      if (!exec_printf (a->db, error, "DELETE FROM main.\"%s\" WHERE %s IN (SELECT %s FROM "
-                                      LAB_IMPORT_STAGE_SCHEMA ".\"%s\" s JOIN %s t ON t.r = s.rowid WHERE t.action = %d)",
-                        table->name, keys, staged_keys, table->name, status, ACTION_REPLACE))
-        return FALSE;
-
-      for (guint u = 0; u < uniques->len; u++)
-        {
-          g_autofree char *place = key_tuple_sql (table, g_ptr_array_index (uniques, u), NULL);
-          g_autofree char *staged_place = key_tuple_sql (table, g_ptr_array_index (uniques, u), "s");
-
-          if (!exec_printf (a->db, error, "DELETE FROM main.\"%s\" WHERE %s IN (SELECT %s FROM "
-                                          LAB_IMPORT_STAGE_SCHEMA ".\"%s\" s JOIN %s t ON t.r = s.rowid"
-                                          " WHERE t.action = %d)",
-                            table->name, place, staged_place, table->name, status, ACTION_REPLACE))
-            return FALSE;
-        }
-    }
-  else if (a->policy == LAB_IMPORT_REPLACE)
-    {
-      g_autofree char *actions = g_strdup_printf ("%d", ACTION_REPLACE);
-      g_autofree char *sql = write_sql (table, index, status, actions, TRUE, FALSE);
-
-      if (!lab_db_exec (a->db, sql, error))
+      if (!lab_db_exec (a->db, upsert, error))
         return FALSE;
     }
 
-  {
-    g_autofree char *actions = a->policy == LAB_IMPORT_REPLACE && delete_insert
-                               ? g_strdup_printf ("%d, %d, %d", ACTION_INSERT, ACTION_COPY, ACTION_REPLACE)
-                               : g_strdup_printf ("%d, %d", ACTION_INSERT, ACTION_COPY);
-    /* A branch may come before its parent: sessions go in one statement,
-     * since foreign keys are checked at the end of each. */
-    gboolean chunked = !referenced;
-    g_autofree char *sql = write_sql (table, index, status, actions, FALSE, chunked);
+  actions = delete_insert ? g_strdup_printf ("%d, %d, %d", ACTION_INSERT, ACTION_COPY, ACTION_REPLACE)
+                          : g_strdup_printf ("%d, %d", ACTION_INSERT, ACTION_COPY);
+  sql = write_sql (table, index, status, actions, FALSE, chunked);
 
-    if (chunked)
-      return run_chunked (a, table, sql, status, error);
+  if (chunked)
+    return run_chunked (a, table, sql, status, error);
 
-    return lab_db_exec (a->db, sql, error);
-  }
+  return lab_db_exec (a->db, sql, error);
 }
 
 /* Plans the moves of the staged files that are written, into a->moves. */
@@ -1367,6 +1394,12 @@ lab_import_preview_apply (LabImportPreview  *self,
       self->applied = TRUE;
       ok = TRUE;
       goto out;
+    }
+
+  for (guint i = 0; i < n_tables; i++)
+    {
+      if (!delete_replaced (&a, i, &local_error))
+        goto out;
     }
 
   if (!lab_db_begin_bulk (db, &local_error))
