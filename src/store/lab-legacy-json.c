@@ -64,7 +64,8 @@ lab_legacy_json_detect (const char *path)
   if (g_str_has_prefix (p, "\xef\xbb\xbf"))
     p += 3;
 
-  return *p == '{' && (strstr (p, "\"exportedAt\"") != NULL || strstr (p, "\"chatLogs\"") != NULL);
+  return *p == '{' && (strstr (p, "\"exportedAt\"") != NULL || strstr (p, "\"chatLogs\"") != NULL ||
+                       strstr (p, "\"sessions\"") != NULL || strstr (p, "\"brains\"") != NULL);
 }
 
 static gboolean
