@@ -302,6 +302,29 @@ test_replace (Fixture       *f,
                                                      " WHERE messages_fts MATCH 'edited'", NULL), ==, 0);
 }
 
+/* A replaced branch whose parent the store does not have yet: the parent
+ * is inserted after the branch is updated, in the same transaction. */
+static void
+test_replace_branch (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(LabImportResult) first = apply (&f->target, f->archive, LAB_IMPORT_SKIP);
+  g_autoptr(LabImportResult) result = NULL;
+  g_autofree char *parent = NULL;
+
+  exec (f->target.db, "PRAGMA foreign_keys = OFF;"
+                      "DELETE FROM messages WHERE session_id = 's1';"
+                      "DELETE FROM sessions WHERE id = 's1';"
+                      "UPDATE sessions SET parent_session_id = NULL, title = 'Cut off' WHERE id = 's4';"
+                      "PRAGMA foreign_keys = ON;");
+
+  result = apply (&f->target, f->archive, LAB_IMPORT_REPLACE);
+  g_assert_cmpuint (result->inserted[0], ==, 1);
+  g_assert_cmpuint (result->replaced[0], ==, 1);
+  parent = query_text (f->target.db, "SELECT parent_session_id FROM sessions WHERE id = 's4'");
+  g_assert_cmpstr (parent, ==, "s1");
+}
+
 static void
 test_keep_both (Fixture       *f,
                 gconstpointer  data)
@@ -715,6 +738,7 @@ main (int    argc,
   ADD ("preview", test_preview);
   ADD ("skip", test_skip);
   ADD ("replace", test_replace);
+  ADD ("replace-branch", test_replace_branch);
   ADD ("keep-both", test_keep_both);
   ADD ("keep-both-rows", test_keep_both_rows);
   ADD ("position-taken", test_position_taken);

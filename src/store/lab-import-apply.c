@@ -1029,8 +1029,7 @@ write_table (Apply   *a,
   const LabColumnInfo *owner = table->session_column ? lab_table_info_get_column (table, table->session_column)
                                                      : NULL;
   gboolean delete_insert = replaced_by_delete (a, index);
-  /* A branch may come before its parent: sessions go in one statement,
-   * since foreign keys are checked at the end of each. */
+  /* Sessions are few: one statement. */
   gboolean chunked = !(owner != NULL && owner->references == NULL);
   g_autofree char *actions = NULL;
   g_autofree char *sql = NULL;
@@ -1383,7 +1382,12 @@ lab_import_preview_apply (LabImportPreview  *self,
         goto out;
     }
 
-  if (!lab_db_begin (db, &local_error) || !plan (&a, &local_error))
+  /* The rows go in table by table, chunk by chunk and policy by policy: a
+   * replaced branch may name a parent inserted after it. Foreign keys are
+   * checked once, at the commit (the pragma ends with the transaction). */
+  if (!lab_db_begin (db, &local_error) ||
+      !lab_db_exec (db, "PRAGMA defer_foreign_keys = ON", &local_error) ||
+      !plan (&a, &local_error))
     goto out;
   g_debug ("Planned the import in %.1f s", g_timer_elapsed (timer, NULL));
 
