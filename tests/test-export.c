@@ -459,6 +459,16 @@ assert_no_temporary_files (const char *folder)
     g_assert_null (strstr (name, ".tmp-"));
 }
 
+/* Cancels when the export reaches the messages. */
+static void
+cancel_cb (double      fraction,
+           const char *message,
+           gpointer    user_data)
+{
+  if (message != NULL && strstr (message, "messages") != NULL)
+    g_cancellable_cancel (user_data);
+}
+
 /* A cancelled export leaves nothing behind, not even a temporary file. */
 static void
 test_cancel (Fixture       *f,
@@ -472,6 +482,15 @@ test_cancel (Fixture       *f,
   options->dest = g_strdup (f->archive);
   g_cancellable_cancel (cancellable);
   result = lab_export_run (lab_test_store_open (&f->from), options, NULL, NULL, cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  g_assert_false (g_file_test (f->archive, G_FILE_TEST_EXISTS));
+  assert_no_temporary_files (f->from.tmp);
+
+  /* Cancelled halfway, from the progress: the same. */
+  g_clear_error (&error);
+  g_cancellable_reset (cancellable);
+  result = lab_export_run (f->from.db, options, cancel_cb, cancellable, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (result);
   g_assert_false (g_file_test (f->archive, G_FILE_TEST_EXISTS));

@@ -204,7 +204,12 @@ run_op (LabArchiveWriter *self,
       return FALSE;
 
     case OP_ABORT:
-      archive_write_fail (self->archive);
+      /* Ending the open member and the archive releases libarchive's
+       * compressor; archive_write_fail() would leak it. The temporary file
+       * is removed anyway. After a write error these fail early, which is
+       * fine. */
+      archive_write_finish_entry (self->archive);
+      archive_write_close (self->archive);
       return FALSE;
 
     default:

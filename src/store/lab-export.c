@@ -378,7 +378,9 @@ export_table (Export              *ex,
   int rc;
 
   *count = 0;
-  if (!lab_archive_writer_begin_member (ex->writer, member, -1, ex->now, -1, error))
+  report (ex, 0.95 * ex->rows_done / MAX (ex->rows_total, 1), message);
+  if (g_cancellable_set_error_if_cancelled (ex->cancellable, error) ||
+      !lab_archive_writer_begin_member (ex->writer, member, -1, ex->now, -1, error))
     return FALSE;
 
   if (condition != NULL)
@@ -744,6 +746,9 @@ lab_export_run (LabDb                   *db,
         return NULL;
       result->path = lab_export_default_path (ex.dir);
     }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
 
   report (&ex, 0.0, _("Preparing the export"));
   lab_db_set_cancellable (db, cancellable);
