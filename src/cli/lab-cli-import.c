@@ -15,6 +15,18 @@
 #define SHOWN_CONFLICTS 20
 
 static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
 add_counts (JsonBuilder           *builder,
             const char            *name,
             const LabImportCounts *counts)
@@ -43,23 +55,13 @@ add_preview_json (JsonBuilder      *builder,
   tables = lab_schema_get_tables (&n_tables);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "path");
-  json_builder_add_string_value (builder, lab_import_preview_get_path (preview));
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, lab_import_preview_get_format (preview) == LAB_IMPORT_FORMAT_ARCHIVE
-                                          ? "labdata" : "legacy-json");
+  add_string (builder, "path", lab_import_preview_get_path (preview));
+  add_string (builder, "format", lab_import_preview_get_format (preview) == LAB_IMPORT_FORMAT_ARCHIVE
+                                 ? "labdata" : "legacy-json");
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, lab_import_preview_get_version (preview));
-  json_builder_set_member_name (builder, "exported_at");
-  if (lab_import_preview_get_exported_at (preview) != NULL)
-    json_builder_add_string_value (builder, lab_import_preview_get_exported_at (preview));
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "app_version");
-  if (lab_import_preview_get_app_version (preview) != NULL)
-    json_builder_add_string_value (builder, lab_import_preview_get_app_version (preview));
-  else
-    json_builder_add_null_value (builder);
+  add_string (builder, "exported_at", lab_import_preview_get_exported_at (preview));
+  add_string (builder, "app_version", lab_import_preview_get_app_version (preview));
 
   json_builder_set_member_name (builder, "counts");
   json_builder_begin_object (builder);
@@ -83,22 +85,15 @@ add_preview_json (JsonBuilder      *builder,
       const char * const *columns = lab_import_conflict_get_columns (conflict);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "table");
-      json_builder_add_string_value (builder, lab_import_conflict_get_table (conflict));
-      json_builder_set_member_name (builder, "key");
-      json_builder_add_string_value (builder, lab_import_conflict_get_key (conflict));
-      json_builder_set_member_name (builder, "session_id");
-      if (lab_import_conflict_get_session_id (conflict) != NULL)
-        json_builder_add_string_value (builder, lab_import_conflict_get_session_id (conflict));
-      else
-        json_builder_add_null_value (builder);
+      add_string (builder, "table", lab_import_conflict_get_table (conflict));
+      add_string (builder, "key", lab_import_conflict_get_key (conflict));
+      add_string (builder, "session_id", lab_import_conflict_get_session_id (conflict));
       json_builder_set_member_name (builder, "columns");
       json_builder_begin_array (builder);
       for (guint c = 0; columns[c] != NULL; c++)
         json_builder_add_string_value (builder, columns[c]);
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "description");
-      json_builder_add_string_value (builder, description);
+      add_string (builder, "description", description);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -237,11 +232,7 @@ add_result_json (JsonBuilder     *builder,
       json_builder_add_string_value (builder, value);
     }
   json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "backup");
-  if (result->backup_name != NULL)
-    json_builder_add_string_value (builder, result->backup_name);
-  else
-    json_builder_add_null_value (builder);
+  add_string (builder, "backup", result->backup_name);
   json_builder_set_member_name (builder, "seconds");
   json_builder_add_double_value (builder, result->seconds);
   json_builder_end_object (builder);
@@ -300,6 +291,36 @@ print_result (LabImportResult *result)
     g_print (_("The store was backed up first: %s\n"), result->backup_name);
 }
 
+/* {"preview": …, "dry_run": …} or {"preview": …, "policy": …, "result": …} */
+static void
+print_json (LabCli           *cli,
+            LabImportPreview *preview,
+            gboolean          dry_run,
+            LabImportPolicy   policy,
+            LabImportResult  *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "preview");
+  add_preview_json (builder, preview);
+  if (result == NULL)
+    {
+      json_builder_set_member_name (builder, "dry_run");
+      json_builder_add_boolean_value (builder, dry_run);
+    }
+  else
+    {
+      add_string (builder, "policy", lab_import_policy_to_string (policy));
+      json_builder_set_member_name (builder, "result");
+      add_result_json (builder, result);
+    }
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  lab_cli_print_json (cli, node);
+}
+
 int
 lab_cli_cmd_import (LabCli  *cli,
                     int      argc,
@@ -356,19 +377,7 @@ lab_cli_cmd_import (LabCli  *cli,
   if (dry_run || !lab_import_preview_has_changes (preview))
     {
       if (cli->json)
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
-          g_autoptr(JsonNode) node = NULL;
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "preview");
-          add_preview_json (builder, preview);
-          json_builder_set_member_name (builder, "dry_run");
-          json_builder_add_boolean_value (builder, dry_run);
-          json_builder_end_object (builder);
-          node = json_builder_get_root (builder);
-          lab_cli_print_json (cli, node);
-        }
+        print_json (cli, preview, dry_run, policy, NULL);
       else if (dry_run)
         g_print (_("\nNothing was imported (dry run).\n"));
       else
@@ -402,21 +411,7 @@ lab_cli_cmd_import (LabCli  *cli,
     return lab_cli_fail (cli, error);
 
   if (cli->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "preview");
-      add_preview_json (builder, preview);
-      json_builder_set_member_name (builder, "policy");
-      json_builder_add_string_value (builder, lab_import_policy_to_string (policy));
-      json_builder_set_member_name (builder, "result");
-      add_result_json (builder, result);
-      json_builder_end_object (builder);
-      node = json_builder_get_root (builder);
-      lab_cli_print_json (cli, node);
-    }
+    print_json (cli, preview, FALSE, policy, result);
   else
     print_result (result);
 

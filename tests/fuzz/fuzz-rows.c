@@ -5,11 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab-error.h"
-#include "lab-fileutil.h"
-#include "lab-import.h"
 #include "lab-test-archive.h"
-#include "lab-test-util.h"
+
+#include "fuzz-store.h"
 
 /*
  * libFuzzer target for what lies behind an archive's checksums: the input
@@ -19,30 +17,9 @@
  * separated by the byte 0xFF are, in order, the JSON lines of each table
  * (sessions.jsonl, messages.jsonl, …) and then a workspace file of session
  * arch-s1. An input that starts with '{' is imported as a legacy JSON export
- * instead. See tests/fuzz/README.md.
+ * instead. The import and its checks are in fuzz-store.c; see
+ * tests/fuzz/README.md.
  */
-
-static LabTestStore store;
-static char *input;
-
-static void
-reset_store (void)
-{
-  g_autoptr(GError) error = NULL;
-  LabDb *db = lab_test_store_open (&store);
-
-  lab_db_exec (db, "DELETE FROM sessions; DELETE FROM metrics; DELETE FROM snapshots;"
-                   " DELETE FROM analytics; DELETE FROM brains;"
-                   " DELETE FROM store_meta WHERE key LIKE 'import_copy:%'", &error);
-  g_assert_no_error (error);
-  lab_rm_rf (lab_data_dir_get_workspace_path (store.dir), NULL);
-  lab_rm_rf (lab_data_dir_get_backups_path (store.dir), NULL);
-  g_assert_true (lab_data_dir_ensure (store.dir, NULL));
-
-  lab_test_add_session (db, "arch-s1", "Already here", NULL);
-  lab_test_add_message (db, "arch-s1", 1, "user", "Ada", "hello");
-  lab_test_add_session (db, "existing", "Existing", NULL);
-}
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -51,9 +28,7 @@ int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  lab_test_store_setup (&store, NULL);
-  input = g_build_filename (store.tmp, "input", NULL);
-  reset_store ();
+  fuzz_store_init ();
   return 0;
 }
 
@@ -87,42 +62,21 @@ write_archive (const uint8_t *data,
       part = next + 1;
     }
 
-  lab_test_archive_write (archive, input);
+  lab_test_archive_write (archive, fuzz_input);
 }
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  g_autoptr(LabImportPreview) preview = NULL;
-  g_autoptr(LabImportResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (size > 0 && data[0] == '{')
     {
-      if (!g_file_set_contents (input, (const char *) data, size, NULL))
+      if (!g_file_set_contents (fuzz_input, (const char *) data, size, NULL))
         abort ();
     }
   else
     write_archive (data, size);
 
-  preview = lab_import_preview_load (lab_test_store_open (&store), input, NULL, NULL, NULL, NULL, &error);
-  if (preview == NULL)
-    {
-      if (error == NULL || error->message == NULL || !g_utf8_validate (error->message, -1, NULL))
-        abort ();
-      return 0;
-    }
-
-  result = lab_import_preview_apply (preview, store.db, (LabImportPolicy) (size ? data[size - 1] % 3 : 0),
-                                     NULL, NULL, NULL, &error);
-  if (result == NULL && (error == NULL || g_error_matches (error, LAB_STORE_ERROR, LAB_STORE_ERROR_SQLITE)))
-    abort ();
-
-  lab_test_assert_fts_ok (store.db);
-  if (lab_db_query_int64 (store.db, "SELECT count (*) FROM pragma_foreign_key_check", NULL) != 0)
-    abort ();
-
-  reset_store ();
+  fuzz_store_import (data, size, NULL);
   return 0;
 }
