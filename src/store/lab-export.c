@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "lab-archive.h"
 #include "lab-archive-writer.h"
@@ -456,6 +457,16 @@ export_file (Export      *ex,
       return TRUE;
     }
 
+  /* The tables, the files and the manifest: no more than an import takes. */
+  if (lab_archive_writer_get_files (ex->writer)->len + 2 > ex->limits.max_members)
+    {
+      close (fd);
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
+                   _("Too many workspace files for one archive (an archive holds at most %u); "
+                     "export fewer sessions at a time"), ex->limits.max_members);
+      return FALSE;
+    }
+
   if (!lab_archive_writer_begin_member (ex->writer, member, -1,
                                         (gint64) st.st_mtime * G_USEC_PER_SEC, st.st_size, error))
     {
@@ -811,6 +822,23 @@ lab_export_run (LabDb                   *db,
 
   if (!lab_archive_writer_close (writer, &result->archive_size, error))
     goto out;
+
+  /* An import refuses an archive that expands this much, as a zip bomb
+   * would: say so now rather than then. Deflate level 1 stays near 200:1
+   * even on zeros, under the limit; this guards a change of level. */
+  if (result->data_size > ex.limits.ratio_floor &&
+      result->data_size / MAX (result->archive_size, 1) >= ex.limits.max_ratio)
+    {
+      g_autofree char *expanded = g_format_size (result->data_size);
+
+      g_unlink (result->path);
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
+                   _("The export would compress %s more than %u times, and LabData refuses to "
+                     "import such archives (they look like zip bombs); export the sessions with "
+                     "large, repetitive workspace files on their own"),
+                   expanded, ex.limits.max_ratio);
+      goto out;
+    }
 
   ok = TRUE;
 
