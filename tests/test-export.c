@@ -605,7 +605,7 @@ test_exact_values (Fixture       *f,
 typedef struct
 {
   gboolean done;
-  LabExportResult *result;
+  gpointer result;
   GError *error;
 } AsyncData;
 
@@ -638,9 +638,41 @@ test_async (Fixture       *f,
 
   g_assert_no_error (d.error);
   g_assert_nonnull (d.result);
-  g_assert_cmpint (lab_export_result_get_count (d.result, "sessions"), ==, 12);
+  g_assert_cmpint (lab_export_result_get_count ((LabExportResult *) d.result, "sessions"), ==, 12);
   g_assert_cmpfloat (lab_progress_get_fraction (progress), ==, 1.0);
   lab_export_result_free (d.result);
+}
+
+static void
+transcript_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  AsyncData *d = user_data;
+
+  d->result = lab_transcript_export_finish (result, &d->error);
+  d->done = TRUE;
+}
+
+static void
+test_transcript_async (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->from.tmp, "async.md", NULL);
+  g_autofree char *contents = NULL;
+  AsyncData d = { 0 };
+
+  lab_test_add_session (lab_test_store_open (&f->from), "async-session", "Written in a thread", NULL);
+  lab_transcript_export_async (f->from.dir, "async-session", LAB_TRANSCRIPT_MARKDOWN, path, NULL,
+                               transcript_done_cb, &d);
+  while (!d.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_no_error (d.error);
+  g_assert_cmpstr ((char *) d.result, ==, path);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "# Written in a thread\n"));
+  g_free (d.result);
 }
 
 /* One session as Markdown and as JSON. */
@@ -724,6 +756,7 @@ main (int    argc,
   ADD ("exact-values", test_exact_values);
   ADD ("async", test_async);
   ADD ("transcript", test_transcript);
+  ADD ("transcript-async", test_transcript_async);
 #undef ADD
 
   return g_test_run ();
