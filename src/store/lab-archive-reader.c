@@ -764,7 +764,8 @@ lab_archive_reader_read (LabArchiveReader  *self,
   if (self->progress != NULL && self->done_bytes - self->reported_bytes >= REPORT_BYTES)
     {
       self->reported_bytes = self->done_bytes;
-      self->progress ((double) self->done_bytes / MAX (self->total_size, 1), NULL, self->progress_data);
+      self->progress ((double) self->done_bytes / MAX (self->total_size, 1), _("Reading the archive"),
+                      self->progress_data);
     }
 
   return n;
