@@ -194,6 +194,15 @@ typedef struct
 static const BadCase bad_cases[] = {
   { "not-json", "{\"version\": 1, \"sessions\": [", LAB_STORE_ERROR_INVALID },
   { "not-an-object", "[{\"sessions\": []}]", LAB_STORE_ERROR_INVALID },
+  /* Found by fuzz-import: json-glib's message quotes these bytes. */
+  { "control-characters-in-string",
+    "{\"version\": 1, \"exportedAt\": 1767261600000, \"sessions\": [{\"id\": "
+    "\"a\014\014\014\014\014\014\014\014\014\014\014\014\014\014\014\014\014"
+    "\014\014\014\014\014\014\014\014\014\357\273\277\014\014\014\014\014dt\""
+    ": 1766999999999, \"chatLogIdl\": \"m\"}]}\012",
+    LAB_STORE_ERROR_INVALID },
+  { "bytes-not-utf8-in-string", "{\"version\": 1, \"exportedAt\": 0, \"sessions\": [{\"id\": \"\377\376\"}]}",
+    LAB_STORE_ERROR_INVALID },
   { "no-known-member", "{\"version\": 1, \"exportedAt\": 0, \"users\": []}", LAB_STORE_ERROR_INVALID },
   { "newer-version", "{\"version\": 2, \"exportedAt\": 0, \"sessions\": []}", LAB_STORE_ERROR_UNSUPPORTED },
   { "bad-version", "{\"version\": \"one\", \"sessions\": []}", LAB_STORE_ERROR_INVALID },
@@ -239,6 +248,7 @@ test_bad (LabTestStore  *store,
       g_test_message ("%s: %s", bad_cases[i].name, error ? error->message : "accepted");
       g_assert_null (preview);
       g_assert_error (error, LAB_STORE_ERROR, bad_cases[i].code);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
       g_clear_object (&store->db);
       after = lab_test_tree_digest (store->root);
       g_assert_cmpstr (before, ==, after);

@@ -98,9 +98,13 @@ set_damaged (GError         **error,
              struct archive  *archive,
              const char      *path)
 {
+  /* libarchive's message may quote a member name: bytes from the archive. */
+  g_autofree char *reason = g_utf8_make_valid (archive_error_string (archive) ? archive_error_string (archive)
+                                                                               : _("unknown error"), -1);
+
   g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT,
                _("“%s” is not a valid LabData archive: the ZIP file is damaged or truncated (%s)"),
-               path, archive_error_string (archive) ? archive_error_string (archive) : _("unknown error"));
+               path, reason);
   return FALSE;
 }
 

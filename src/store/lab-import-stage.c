@@ -478,8 +478,8 @@ lab_import_stage_add_line (LabImportStage      *self,
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      g_autofree char *problem = g_strdup_printf (_("not valid JSON (%s)"),
-                                                  sqlite3_errmsg (lab_db_get_handle (self->db)));
+      g_autofree char *reason = g_utf8_make_valid (sqlite3_errmsg (lab_db_get_handle (self->db)), -1);
+      g_autofree char *problem = g_strdup_printf (_("not valid JSON (%s)"), reason);
 
       sqlite3_reset (self->members);
       sqlite3_clear_bindings (ti->insert);

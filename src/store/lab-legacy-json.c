@@ -628,8 +628,11 @@ lab_legacy_json_read (const char        *path,
 
   if (!json_parser_load_from_mapped_file (parser, path, &local_error))
     {
+      /* json-glib quotes the bytes it stopped at, which need not be UTF-8. */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID,
-                   _("“%s” is not valid JSON: %s"), path, local_error->message);
+                   _("“%s” is not valid JSON: %s"), path, reason);
       return FALSE;
     }
 
