@@ -17,6 +17,8 @@ int lab_cli_cmd_sessions (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_show     (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_search   (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_config   (LabCli *cli, int argc, char **argv);
+int lab_cli_cmd_export   (LabCli *cli, int argc, char **argv);
+int lab_cli_cmd_import   (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_prune    (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_restore  (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_usage    (LabCli *cli, int argc, char **argv);
