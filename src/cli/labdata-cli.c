@@ -31,8 +31,8 @@ print_help (void)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
   g_print (_("\nGlobal options, before or after the command:\n"
-             "  --data-dir DIR   Use the store in DIR (default: $LABDATA_DIR, then\n"
-             "                   $XDG_DATA_HOME/labdata)\n"
+             "  --data-dir DIR   Use the store in DIR (default: $LABDATA_DIR, then the\n"
+             "                   place it was moved to, then $XDG_DATA_HOME/labdata)\n"
              "  --json           Print machine-readable JSON\n"
              "  --yes            Do not ask before replacing or deleting data\n"
              "  --help           Show this help; “COMMAND --help” shows a command’s options\n"
