@@ -14,6 +14,7 @@
 
 #include "lab-error.h"
 #include "lab-fileutil.h"
+#include "lab-sha256.h"
 
 #define COPY_BUFFER_SIZE (1024 * 1024)
 
@@ -236,10 +237,12 @@ lab_file_sha256 (const char    *path,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
+  LabSha256 checksum;
   goffset total = 0;
   int fd;
+
+  lab_sha256_init (&checksum);
 
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -267,7 +270,7 @@ lab_file_sha256 (const char    *path,
       if (n == 0)
         break;
 
-      g_checksum_update (checksum, buffer, n);
+      lab_sha256_update (&checksum, buffer, n);
       total += n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -282,7 +285,7 @@ lab_file_sha256 (const char    *path,
   if (size != NULL)
     *size = total;
 
-  return g_strdup (g_checksum_get_string (checksum));
+  return lab_sha256_finish_dup (&checksum);
 }
 
 /**
@@ -301,11 +304,13 @@ lab_file_copy_atomic (const char    *src,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
   g_autofree char *tmp_path = NULL;
+  LabSha256 checksum;
   int in_fd;
   int out_fd;
+
+  lab_sha256_init (&checksum);
 
   in_fd = open (src, O_RDONLY | O_CLOEXEC);
   if (in_fd < 0)
@@ -339,7 +344,7 @@ lab_file_copy_atomic (const char    *src,
       if (n == 0)
         break;
 
-      g_checksum_update (checksum, buffer, n);
+      lab_sha256_update (&checksum, buffer, n);
       if (!lab_write_all (out_fd, buffer, n, tmp_path, error))
         goto fail;
 
@@ -364,7 +369,7 @@ lab_file_copy_atomic (const char    *src,
     return FALSE;
 
   if (sha256 != NULL)
-    *sha256 = g_strdup (g_checksum_get_string (checksum));
+    *sha256 = lab_sha256_finish_dup (&checksum);
 
   return TRUE;
 
