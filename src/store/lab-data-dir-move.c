@@ -50,7 +50,8 @@ typedef struct
   LabDataDir *dir;
   const char *old_root;
   char *new_root;
-  LabDb *db;
+  LabDb *db;                /* holds the write lock */
+  LabDb *reader;            /* reads what the lock keeps still */
   GPtrArray *copied;
   GPtrArray *made_dirs;     /* folders created above the new root, and the root */
   gboolean root_existed;
@@ -272,8 +273,10 @@ fsync_path (const char  *path,
   return ok;
 }
 
-/* The database, page by page through the backup API, from the connection
- * that holds the write lock. */
+/* The database, page by page through the backup API. The backup reads
+ * through a second connection: SQLite refuses to back up from the connection
+ * that holds the write lock, and with WAL this reader sees the last commit,
+ * which the lock keeps the last one. */
 static gboolean
 copy_database (Move     *mv,
                GError  **error)
@@ -298,7 +301,7 @@ copy_database (Move     *mv,
   if (rc != SQLITE_OK)
     goto sqlite_fail;
 
-  backup = sqlite3_backup_init (out, "main", lab_db_get_handle (mv->db), "main");
+  backup = sqlite3_backup_init (out, "main", lab_db_get_handle (mv->reader), "main");
   if (backup == NULL)
     {
       rc = sqlite3_errcode (out);
@@ -554,7 +557,7 @@ verify_database (Move     *mv,
   for (guint t = 0; t < n_tables; t++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM %s", tables[t].name);
-      gint64 before = lab_db_query_int64 (mv->db, sql, error);
+      gint64 before = lab_db_query_int64 (mv->reader, sql, error);
       gint64 after;
 
       if (before < 0)
@@ -652,6 +655,9 @@ lab_data_dir_move (LabDataDir       *dir,
   mv.db = lab_db_open (dir, LAB_DB_OPEN_NO_CREATE, error);
   if (mv.db == NULL || !lab_db_begin (mv.db, error))
     goto fail_early;
+  mv.reader = lab_db_open (dir, LAB_DB_OPEN_READ_ONLY, error);
+  if (mv.reader == NULL)
+    goto fail_early;
 
   if (!make_root (&mv, error) ||
       !copy_database (&mv, error) ||
@@ -678,6 +684,7 @@ lab_data_dir_move (LabDataDir       *dir,
                               (g_getenv (LAB_DATA_DIR_ENV) != NULL && g_getenv (LAB_DATA_DIR_ENV)[0] != '\0');
     }
 
+  g_clear_object (&mv.reader);
   lab_db_rollback (mv.db);
   g_clear_object (&mv.db);
 
@@ -719,6 +726,7 @@ lab_data_dir_move (LabDataDir       *dir,
 fail:
   undo (&mv);
 fail_early:
+  g_clear_object (&mv.reader);
   if (mv.db != NULL)
     lab_db_rollback (mv.db);
   g_clear_object (&mv.db);
