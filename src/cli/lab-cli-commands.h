@@ -13,5 +13,7 @@ int lab_cli_cmd_sessions (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_show     (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_search   (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_config   (LabCli *cli, int argc, char **argv);
+int lab_cli_cmd_migrate  (LabCli *cli, int argc, char **argv);
+int lab_cli_cmd_move_data_dir (LabCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -20,6 +20,8 @@ static const LabCliCommand commands[] = {
   { "search", N_("Full-text search over messages and sessions"), lab_cli_cmd_search },
   { "demo", N_("Add realistic demo data to the store"), lab_cli_cmd_demo },
   { "config", N_("Show or change the store's policies (config/config.json)"), lab_cli_cmd_config },
+  { "migrate", N_("Bring in legacy data (~/.ai_research_lab, events.db), or undo that"), lab_cli_cmd_migrate },
+  { "move-data-dir", N_("Move the data directory to another place"), lab_cli_cmd_move_data_dir },
 };
 
 static void
