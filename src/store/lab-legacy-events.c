@@ -631,7 +631,8 @@ parse_payload (sqlite3_stmt  *stmt,
   text = (const char *) sqlite3_column_text (stmt, col);
   if (json_parser_load_from_data (parser, text, sqlite3_column_bytes (stmt, col), &error) &&
       json_parser_get_root (parser) != NULL)
-    return json_node_copy (json_parser_get_root (parser));
+    /* The parser's tree is immutable: a reference is enough, no copy. */
+    return json_node_ref (json_parser_get_root (parser));
 
   *parse_error = g_strdup (error ? error->message : _("empty"));
   return NULL;
@@ -695,8 +696,14 @@ gather_session_infos (Reader  *r,
           const char *type = (const char *) sqlite3_column_text (stmt, 1);
           SessionInfo *info = session_info_get (r, id ? id : "");
           g_autofree char *parse_error = NULL;
-          g_autoptr(JsonNode) payload = parse_payload (stmt, 2, &parse_error);
-          JsonNode *content = payload_content (payload);
+          g_autoptr(JsonNode) payload = NULL;
+          JsonNode *content;
+
+          /* Only the first of each is needed. */
+          if (g_str_equal (type, "user_message") ? info->first_user_message != NULL : info->model != NULL)
+            continue;
+          payload = parse_payload (stmt, 2, &parse_error);
+          content = payload_content (payload);
 
           if (g_str_equal (type, "user_message"))
             {
@@ -1106,31 +1113,24 @@ static gboolean
 emit_events (Reader  *r,
              GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(LabLegacyCursor) cursor = { 0 };
   g_autoptr(GHashTable) cols = NULL;
-  g_autofree char *sql = NULL;
   const char *order;
   int rc;
 
   if (r->event_cols == NULL)
     return TRUE;
 
-  order = has_column (r->event_cols, "timestamp") ? "session_id, \"timestamp\"," : "session_id,";
+  order = has_column (r->event_cols, "timestamp") ? "session_id, \"timestamp\", " : "session_id, ";
   if (!has_column (r->event_cols, "session_id"))
-    order = has_column (r->event_cols, "timestamp") ? "\"timestamp\"," : "";
-  sql = g_strdup_printf ("SELECT rowid AS __rowid, * FROM event ORDER BY %s rowid", order);
-  if (sqlite3_prepare_v2 (r->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      g_clear_pointer (&sql, g_free);
-      sql = g_strdup_printf ("SELECT NULL AS __rowid, * FROM event ORDER BY %s 1", order);
-      if (!prepare (r, sql, &stmt, error))
-        return FALSE;
-    }
-  cols = _lab_legacy_stmt_columns (stmt);
+    order = has_column (r->event_cols, "timestamp") ? "\"timestamp\", " : "";
+  if (!_lab_legacy_cursor_open (&cursor, r->db, "event", order, r->db_path, error))
+    return FALSE;
+  cols = _lab_legacy_stmt_columns (cursor.stmt);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
     {
-      if (!emit_event (r, stmt, cols, error))
+      if (!emit_event (r, cursor.stmt, cols, error))
         return FALSE;
 
       r->done++;

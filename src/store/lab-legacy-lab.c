@@ -412,31 +412,23 @@ step_error (Reader  *r,
   return _lab_legacy_sqlite_error (error, r->db, rc, r->db_path);
 }
 
-/* "SELECT rowid AS __rowid, * FROM t ORDER BY …", with the order columns the
- * table has; a table without rowids is read in key order. */
+/* A cursor over the table's rows, by session and time when it has them. */
 static gboolean
-prepare_rows (Reader               *r,
-              const char           *table,
-              gboolean              by_session,
-              sqlite3_stmt        **stmt,
-              GError              **error)
+open_rows (Reader           *r,
+           const char       *table,
+           gboolean          by_session,
+           LabLegacyCursor  *cursor,
+           GError          **error)
 {
   GPtrArray *columns = reader_columns (r, table);
   g_autoptr(GString) order = g_string_new (NULL);
-  g_autofree char *sql = NULL;
 
   if (by_session && has_column (columns, "session_id"))
     g_string_append (order, "\"session_id\", ");
   if (has_column (columns, "timestamp"))
     g_string_append (order, "\"timestamp\", ");
 
-  sql = g_strdup_printf ("SELECT rowid AS __rowid, * FROM \"%s\" ORDER BY %srowid", table, order->str);
-  if (sqlite3_prepare_v2 (r->db, sql, -1, stmt, NULL) == SQLITE_OK)
-    return TRUE;
-
-  g_free (sql);
-  sql = g_strdup_printf ("SELECT NULL AS __rowid, * FROM \"%s\" ORDER BY %s1", table, order->str);
-  return prepare (r, sql, stmt, error);
+  return _lab_legacy_cursor_open (cursor, r->db, table, order->str, r->db_path, error);
 }
 
 /* The legacy session a child row belongs to; rows with none go to one
@@ -661,17 +653,19 @@ static gboolean
 emit_sessions (Reader  *r,
                GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(LabLegacyCursor) cursor = { 0 };
+  sqlite3_stmt *stmt;
   g_autoptr(GHashTable) cols = NULL;
   int rc;
 
   if (reader_columns (r, "sessions") == NULL)
     return TRUE;
-  if (!prepare_rows (r, "sessions", FALSE, &stmt, error))
+  if (!open_rows (r, "sessions", FALSE, &cursor, error))
     return FALSE;
+  stmt = cursor.stmt;
   cols = _lab_legacy_stmt_columns (stmt);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
     {
       g_autoptr(JsonObject) row = json_object_new ();
       g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);
@@ -1000,17 +994,19 @@ static gboolean
 emit_chat_logs (Reader  *r,
                 GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(LabLegacyCursor) cursor = { 0 };
+  sqlite3_stmt *stmt;
   g_autoptr(GHashTable) cols = NULL;
   int rc;
 
   if (reader_columns (r, "chat_logs") == NULL)
     return TRUE;
-  if (!prepare_rows (r, "chat_logs", TRUE, &stmt, error))
+  if (!open_rows (r, "chat_logs", TRUE, &cursor, error))
     return FALSE;
+  stmt = cursor.stmt;
   cols = _lab_legacy_stmt_columns (stmt);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
     {
       g_autoptr(JsonObject) row = json_object_new ();
       g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);
@@ -1059,17 +1055,19 @@ static gboolean
 emit_activity (Reader  *r,
                GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(LabLegacyCursor) cursor = { 0 };
+  sqlite3_stmt *stmt;
   g_autoptr(GHashTable) cols = NULL;
   int rc;
 
   if (reader_columns (r, "agent_activity") == NULL)
     return TRUE;
-  if (!prepare_rows (r, "agent_activity", TRUE, &stmt, error))
+  if (!open_rows (r, "agent_activity", TRUE, &cursor, error))
     return FALSE;
+  stmt = cursor.stmt;
   cols = _lab_legacy_stmt_columns (stmt);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
     {
       g_autoptr(JsonObject) row = json_object_new ();
       g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);
@@ -1126,17 +1124,19 @@ static gboolean
 emit_metrics (Reader  *r,
               GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(LabLegacyCursor) cursor = { 0 };
+  sqlite3_stmt *stmt;
   g_autoptr(GHashTable) cols = NULL;
   int rc;
 
   if (reader_columns (r, "metrics") == NULL)
     return TRUE;
-  if (!prepare_rows (r, "metrics", TRUE, &stmt, error))
+  if (!open_rows (r, "metrics", TRUE, &cursor, error))
     return FALSE;
+  stmt = cursor.stmt;
   cols = _lab_legacy_stmt_columns (stmt);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
     {
       g_autoptr(JsonObject) row = json_object_new ();
       g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);
@@ -1206,17 +1206,19 @@ static gboolean
 emit_meetings (Reader  *r,
                GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(LabLegacyCursor) cursor = { 0 };
+  sqlite3_stmt *stmt;
   g_autoptr(GHashTable) cols = NULL;
   int rc;
 
   if (reader_columns (r, "meetings") == NULL)
     return TRUE;
-  if (!prepare_rows (r, "meetings", TRUE, &stmt, error))
+  if (!open_rows (r, "meetings", TRUE, &cursor, error))
     return FALSE;
+  stmt = cursor.stmt;
   cols = _lab_legacy_stmt_columns (stmt);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
     {
       g_autoptr(JsonObject) row = json_object_new ();
       g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);

@@ -25,6 +25,14 @@ G_BEGIN_DECLS
 
 typedef struct _LabLegacyEmitter LabLegacyEmitter;
 
+/* Reads a table's rows in an order (see _lab_legacy_cursor_open()). */
+typedef struct
+{
+  sqlite3_stmt *stmt;   /* the current row: "__rowid" then the table's columns */
+  GArray *rowids;       /* the order, or NULL when the statement is itself ordered */
+  guint next;
+} LabLegacyCursor;
+
 /* Called by the verification for each (session, table) count of the source. */
 typedef void (*LabLegacyCountFunc) (const char *orig_session_id,
                                     const char *table,
@@ -83,6 +91,14 @@ JsonNode   *_lab_legacy_parse_json_column     (sqlite3_stmt    *stmt,
 char       *_lab_legacy_make_title            (const char      *text,
                                                const char      *fallback);
 char       *_lab_legacy_uuid_for_key          (const char      *key);
+gboolean    _lab_legacy_cursor_open           (LabLegacyCursor *cursor,
+                                               sqlite3         *db,
+                                               const char      *table,
+                                               const char      *order,
+                                               const char      *path,
+                                               GError         **error);
+int         _lab_legacy_cursor_step           (LabLegacyCursor *cursor);
+void        _lab_legacy_cursor_clear          (LabLegacyCursor *cursor);
 GHashTable *_lab_legacy_stmt_columns          (sqlite3_stmt    *stmt);
 int         _lab_legacy_col                   (GHashTable      *columns,
                                                const char      *name);
@@ -159,5 +175,7 @@ gboolean    _lab_legacy_emitter_has_session   (LabLegacyEmitter *emitter,
 gboolean    _lab_legacy_emitter_check         (LabLegacyEmitter *emitter,
                                                double            fraction,
                                                GError          **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LabLegacyCursor, _lab_legacy_cursor_clear)
 
 G_END_DECLS

@@ -580,7 +580,8 @@ _lab_legacy_parse_json_column (sqlite3_stmt *stmt,
   parser = json_parser_new_immutable ();
   if (text[0] != '\0' && json_parser_load_from_data (parser, text, sqlite3_column_bytes (stmt, col), NULL) &&
       json_parser_get_root (parser) != NULL)
-    return json_node_copy (json_parser_get_root (parser));
+    /* The parser's tree is immutable: a reference is enough, no copy. */
+    return json_node_ref (json_parser_get_root (parser));
 
   *valid = FALSE;
   return _lab_legacy_column_to_json (stmt, col);
@@ -740,6 +741,101 @@ _lab_legacy_walk_files (LabLegacyEmitter  *emitter,
     }
 
   return TRUE;
+}
+
+/**
+ * _lab_legacy_cursor_open:
+ * @table: a legacy table (from our own list, never from the file)
+ * @order: the columns to order by, each followed by ", " (may be empty);
+ *   rowid order breaks ties
+ *
+ * Opens a cursor over @table in that order. Only the keys are sorted: the
+ * rowids come first, in order, then each row is read by its rowid, so that
+ * sorting a million messages does not hold a million messages in memory. (An
+ * ORDER BY in a subquery would not do: SQLite may drop it.) A table without
+ * rowids is read by one ordered statement.
+ */
+gboolean
+_lab_legacy_cursor_open (LabLegacyCursor  *cursor,
+                         sqlite3          *db,
+                         const char       *table,
+                         const char       *order,
+                         const char       *path,
+                         GError          **error)
+{
+  g_autofree char *keys = g_strdup_printf ("SELECT rowid FROM \"%s\" ORDER BY %srowid", table, order);
+  g_autofree char *by_rowid = g_strdup_printf ("SELECT rowid AS __rowid, * FROM \"%s\" WHERE rowid = ?",
+                                               table);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  memset (cursor, 0, sizeof *cursor);
+
+  if (sqlite3_prepare_v2 (db, keys, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_autofree char *ordered = g_strdup_printf ("SELECT NULL AS __rowid, * FROM \"%s\" ORDER BY %s1",
+                                                  table, order);
+
+      rc = sqlite3_prepare_v2 (db, ordered, -1, &cursor->stmt, NULL);
+      if (rc != SQLITE_OK)
+        return _lab_legacy_sqlite_error (error, db, rc, path);
+      return TRUE;
+    }
+
+  cursor->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (cursor->rowids, rowid);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _lab_legacy_cursor_clear (cursor);
+      return _lab_legacy_sqlite_error (error, db, rc, path);
+    }
+
+  rc = sqlite3_prepare_v2 (db, by_rowid, -1, &cursor->stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _lab_legacy_cursor_clear (cursor);
+      return _lab_legacy_sqlite_error (error, db, rc, path);
+    }
+
+  return TRUE;
+}
+
+/**
+ * _lab_legacy_cursor_step:
+ *
+ * Returns: %SQLITE_ROW with the row in @cursor->stmt, %SQLITE_DONE, or an
+ *   SQLite error code
+ */
+int
+_lab_legacy_cursor_step (LabLegacyCursor *cursor)
+{
+  int rc;
+
+  if (cursor->rowids == NULL)
+    return sqlite3_step (cursor->stmt);
+
+  /* A row deleted since the keys were read cannot be: the read transaction
+   * holds one snapshot. */
+  if (cursor->next >= cursor->rowids->len)
+    return SQLITE_DONE;
+
+  sqlite3_reset (cursor->stmt);
+  sqlite3_bind_int64 (cursor->stmt, 1, g_array_index (cursor->rowids, gint64, cursor->next++));
+  rc = sqlite3_step (cursor->stmt);
+
+  return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
+}
+
+void
+_lab_legacy_cursor_clear (LabLegacyCursor *cursor)
+{
+  g_clear_pointer (&cursor->stmt, sqlite3_finalize);
+  g_clear_pointer (&cursor->rowids, g_array_unref);
 }
 
 /**
