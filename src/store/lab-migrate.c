@@ -1446,6 +1446,11 @@ lab_migrate (LabDataDir       *dir,
   m.copied = g_ptr_array_new_with_free_func (copied_file_free);
   m.created_dirs = g_ptr_array_new_with_free_func (g_free);
 
+  /* One long transaction: a bigger page cache keeps SQLite from spilling
+   * pages to the WAL before the commit, and the FTS merges in memory. */
+  lab_db_exec (m.db, "PRAGMA cache_size = -131072", NULL);
+  lab_db_exec (m.db, "PRAGMA temp_store = MEMORY", NULL);
+
   if (!lab_db_begin (m.db, &local_error))
     goto fail;
   in_transaction = TRUE;
