@@ -113,7 +113,8 @@ print_issues (LabMigrationReport *report)
 }
 
 static void
-print_report (LabMigrationReport *report)
+print_report (LabMigrationReport *report,
+              gboolean            issues)
 {
   guint n = lab_migration_report_get_n_sources (report);
   gboolean dry_run = lab_migration_report_get_kind (report) == LAB_MIGRATION_REPORT_DRY_RUN;
@@ -138,7 +139,8 @@ print_report (LabMigrationReport *report)
       g_print (_("  Disk space: about %s needed, %s free\n"), needed, available);
     }
 
-  print_issues (report);
+  if (issues)
+    print_issues (report);
 }
 
 static gboolean
@@ -285,12 +287,16 @@ lab_cli_cmd_migrate (LabCli  *cli,
         print_source (g_ptr_array_index (sources, i));
     }
 
-  /* The dry run is also the plan the question is about. */
-  plan = lab_migrate (lab_cli_get_data_dir (cli), sources, LAB_MIGRATE_DRY_RUN,
-                      lab_cli_progress, cli, cli->cancellable, &error);
-  if (plan == NULL)
-    return lab_cli_fail (cli, error);
-  lab_cli_progress_done (cli);
+  /* The dry run is also the plan the question is about; with --yes there is
+   * no question, and the migration makes its own dry pass. */
+  if (dry_run || !cli->yes)
+    {
+      plan = lab_migrate (lab_cli_get_data_dir (cli), sources, LAB_MIGRATE_DRY_RUN,
+                          lab_cli_progress, cli, cli->cancellable, &error);
+      if (plan == NULL)
+        return lab_cli_fail (cli, error);
+      lab_cli_progress_done (cli);
+    }
 
   if (dry_run)
     {
@@ -302,49 +308,26 @@ lab_cli_cmd_migrate (LabCli  *cli,
         }
       else
         {
-          print_report (plan);
+          print_report (plan, TRUE);
           g_print (_("\nDry run: nothing was changed.\n"));
         }
       return any_skipped (plan) ? LAB_CLI_EXIT_PROBLEMS : LAB_CLI_EXIT_OK;
     }
 
-  if (any_skipped (plan))
+  if (plan != NULL && !any_skipped (plan) && lab_migration_report_get_total_added (plan) > 0)
     {
-      g_autoptr(GError) refused = NULL;
+      g_autofree char *what = describe_plan (plan);
+      g_autofree char *question = g_strdup_printf (move_files
+                                                   ? _("Migrate %s into %s, and then remove the "
+                                                       "legacy workspace files?")
+                                                   : _("Migrate %s into %s?"),
+                                                   what, lab_data_dir_get_root (lab_cli_get_data_dir (cli)));
 
-      /* lab_migrate() says which and why. */
-      report = lab_migrate (lab_cli_get_data_dir (cli), sources, flags, NULL, NULL,
-                            cli->cancellable, &refused);
-      g_assert (report == NULL);
-      return lab_cli_fail (cli, refused);
+      if (!cli->json)
+        print_report (plan, TRUE);
+      if (!lab_cli_confirm (cli, question, &exit_code))
+        return exit_code;
     }
-
-  if (lab_migration_report_get_total_added (plan) == 0)
-    {
-      if (cli->json)
-        {
-          g_autoptr(JsonNode) node = lab_migration_report_to_json (plan);
-
-          lab_cli_print_json (cli, node);
-        }
-      else
-        g_print (_("\nNothing new to migrate: everything in these sources was migrated before.\n"));
-      return LAB_CLI_EXIT_OK;
-    }
-
-  {
-    g_autofree char *what = describe_plan (plan);
-    g_autofree char *question = g_strdup_printf (move_files
-                                                 ? _("Migrate %s into %s, and then remove the "
-                                                     "legacy workspace files?")
-                                                 : _("Migrate %s into %s?"),
-                                                 what, lab_data_dir_get_root (lab_cli_get_data_dir (cli)));
-
-    if (!cli->json)
-      print_report (plan);
-    if (!lab_cli_confirm (cli, question, &exit_code))
-      return exit_code;
-  }
 
   if (move_files)
     flags |= LAB_MIGRATE_MOVE_FILES;
@@ -361,6 +344,16 @@ lab_cli_cmd_migrate (LabCli  *cli,
       lab_cli_print_json (cli, node);
       return LAB_CLI_EXIT_OK;
     }
+
+  if (lab_migration_report_get_total_added (report) == 0)
+    {
+      g_print (_("\nNothing new to migrate: everything in these sources was migrated before.\n"));
+      return LAB_CLI_EXIT_OK;
+    }
+
+  /* Without a question the plan was not shown: the result says it all. */
+  if (plan == NULL)
+    print_report (report, TRUE);
 
   {
     g_autofree char *what = describe_plan (report);
