@@ -200,7 +200,8 @@ test_migrate_and_rollback (Fixture       *f,
   report = parse_json (run->out);
   g_assert_cmpstr (json_object_get_string_member (report, "kind"), ==, "migration");
   g_assert_true (json_object_get_boolean_member (report, "verified"));
-  g_assert_nonnull (json_object_get_string_member (report, "backup"));
+  /* A store made by the migration has nothing to back up. */
+  g_assert_false (json_object_has_member (report, "backup"));
   log = g_strdup (json_object_get_string_member (report, "log"));
   g_assert_true (g_file_test (log, G_FILE_TEST_IS_REGULAR));
 
@@ -246,12 +247,27 @@ test_human_output (Fixture       *f,
 {
   g_autoptr(LabTestRun) run = lab_test_run_cli ("--data-dir", f->store.root, "migrate", "--from", f->events,
                                                 "--yes", NULL);
+  g_autoptr(LabTestRun) second = NULL;
+  g_autoptr(GDir) backups = NULL;
+  g_autofree char *backups_path = g_build_filename (f->store.root, "backups", NULL);
+  const char *name;
+  gboolean found = FALSE;
 
   g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "Found 1 source of legacy data"));
   g_assert_nonnull (strstr (run->out, "Migrated 6 sessions, 12 messages and 8 files; verified"));
-  g_assert_nonnull (strstr (run->out, "Backup made first: backup_"));
+  g_assert_nonnull (strstr (run->out, "No backup was needed: the store was new."));
   g_assert_nonnull (strstr (run->out, "migrate --rollback"));
   g_assert_nonnull (strstr (run->out, "a symbolic link"));
+
+  /* Into a store that has data: a backup first, and it is there. */
+  second = lab_test_run_cli ("--data-dir", f->store.root, "migrate", "--from", f->lab, "--yes", NULL);
+  g_assert_cmpint (second->status, ==, 0);
+  g_assert_nonnull (strstr (second->out, "Backup made first: backup_"));
+  backups = g_dir_open (backups_path, 0, NULL);
+  while (backups != NULL && (name = g_dir_read_name (backups)) != NULL)
+    found |= g_str_has_prefix (name, "backup_") && g_str_has_suffix (name, ".json");
+  g_assert_true (found);
 }
 
 static void

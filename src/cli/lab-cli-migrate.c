@@ -361,6 +361,8 @@ lab_cli_cmd_migrate (LabCli  *cli,
     g_print (_("\nMigrated %s; verified against the sources.\n"), what);
     if (lab_migration_report_get_backup_name (report) != NULL)
       g_print (_("Backup made first: %s\n"), lab_migration_report_get_backup_name (report));
+    else
+      g_print (_("No backup was needed: the store was new.\n"));
     if (lab_migration_report_get_log_path (report) != NULL)
       g_print (_("Log: %s (undo with “labdata-cli migrate --rollback %s”)\n"),
                lab_migration_report_get_log_path (report),

@@ -1230,14 +1230,26 @@ write_log (Migration   *m,
   return write_json_file (path, log, error);
 }
 
+static void
+backup_progress_cb (double      fraction,
+                    const char *message,
+                    gpointer    user_data)
+{
+  Migration *m = user_data;
+
+  /* The backup has its share of the bar between the reading and the writing. */
+  m->progress (0.05 + 0.05 * CLAMP (fraction, 0, 1), message, m->progress_data);
+}
+
 static gboolean
 make_backup (Migration  *m,
              GError    **error)
 {
   g_autofree char *name = NULL;
 
-  /* The backup takes the first tenth of the progress. */
-  name = lab_backup_create (m->dir, LAB_BACKUP_KIND_PRE_MIGRATION, NULL, NULL, m->cancellable, error);
+  name = lab_backup_create (m->dir, LAB_BACKUP_KIND_PRE_MIGRATION,
+                            m->progress ? backup_progress_cb : NULL, m,
+                            m->cancellable, error);
   if (name == NULL)
     {
       g_prefix_error (error, _("The pre-migration backup failed, so nothing was migrated: "));
@@ -1336,9 +1348,9 @@ refuse_unusable (LabMigrationReport  *report,
  * Migrates @sources into the store, or with %LAB_MIGRATE_DRY_RUN reports what
  * that would do without writing anything. A migration refuses to start when
  * a source is not usable (damaged, locked by its program) or the disk has too
- * little space; it makes a pre-migration backup, writes in one transaction,
- * verifies, and on any failure leaves the store as it was. A migration with
- * nothing new writes nothing.
+ * little space; it makes a pre-migration backup (unless the store is new),
+ * writes in one transaction, verifies, and on any failure leaves the store as
+ * it was. A migration with nothing new writes nothing.
  *
  * Returns: (transfer full): the report, or %NULL with @error set
  */
@@ -1357,6 +1369,7 @@ lab_migrate (LabDataDir       *dir,
   g_autofree char *log_path = NULL;
   gboolean dry_run = (flags & LAB_MIGRATE_DRY_RUN) != 0;
   gboolean in_transaction = FALSE;
+  gboolean store_existed;
 
   g_return_val_if_fail (LAB_IS_DATA_DIR (dir), NULL);
   g_return_val_if_fail (sources != NULL, NULL);
@@ -1379,7 +1392,8 @@ lab_migrate (LabDataDir       *dir,
 
   /* The first pass only reads: it is the dry run, and it tells a migration
    * how much space it needs before anything is written. */
-  if (lab_data_dir_exists (dir))
+  store_existed = lab_data_dir_exists (dir);
+  if (store_existed)
     {
       m.db = lab_db_open (dir, LAB_DB_OPEN_READ_ONLY, error);
       if (m.db == NULL)
@@ -1433,10 +1447,14 @@ lab_migrate (LabDataDir       *dir,
     goto fail_early;
   lab_db_set_cancellable (m.db, cancellable);
 
-  if (progress != NULL)
-    progress (0.0, _("Backing up the store before the migration"), progress_data);
-  if (!make_backup (&m, error))
-    goto fail_early;
+  /* A store made just now holds nothing a backup could keep. */
+  if (store_existed)
+    {
+      if (progress != NULL)
+        progress (0.05, _("Backing up the store before the migration"), progress_data);
+      if (!make_backup (&m, error))
+        goto fail_early;
+    }
 
   log_path = new_log_path (dir, now);
   m.write = TRUE;
@@ -1448,7 +1466,7 @@ lab_migrate (LabDataDir       *dir,
 
   /* One long transaction: a bigger page cache keeps SQLite from spilling
    * pages to the WAL before the commit, and the FTS merges in memory. */
-  lab_db_exec (m.db, "PRAGMA cache_size = -131072", NULL);
+  lab_db_exec (m.db, "PRAGMA cache_size = -65536", NULL);
   lab_db_exec (m.db, "PRAGMA temp_store = MEMORY", NULL);
 
   if (!lab_db_begin (m.db, &local_error))
