@@ -22,6 +22,11 @@ static const LabCliCommand commands[] = {
   { "config", N_("Show or change the store's policies (config/config.json)"), lab_cli_cmd_config },
   { "migrate", N_("Bring in legacy data (~/.ai_research_lab, events.db), or undo that"), lab_cli_cmd_migrate },
   { "move-data-dir", N_("Move the data directory to another place"), lab_cli_cmd_move_data_dir },
+  { "backup", N_("Back up the database and the workspace files"), lab_cli_cmd_backup },
+  { "backups", N_("List the backups; pin, unpin or delete one"), lab_cli_cmd_backups },
+  { "prune", N_("Delete the backups retention no longer keeps"), lab_cli_cmd_prune },
+  { "restore", N_("Restore a backup, or chosen sessions from it"), lab_cli_cmd_restore },
+  { "verify", N_("Verify one backup or all of them"), lab_cli_cmd_verify },
 };
 
 static void

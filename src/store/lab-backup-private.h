@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "lab-backup.h"
+#include "lab-sha256.h"
 
 G_BEGIN_DECLS
 
@@ -66,5 +69,36 @@ char          *_lab_backup_create_locked    (LabDataDir       *dir,
                                              gpointer          progress_data,
                                              GCancellable     *cancellable,
                                              GError          **error);
+void           _lab_backup_remove_leftovers (LabDataDir      *dir);
+sqlite3       *_lab_backup_open_connection  (const char      *path,
+                                             GError         **error);
+gboolean       _lab_backup_query_int64      (sqlite3         *db,
+                                             const char      *sql,
+                                             gint64          *value,
+                                             GError         **error);
+JsonObject    *_lab_backup_count_rows       (sqlite3         *db,
+                                             GError         **error);
+gboolean       _lab_backup_delete_locked    (LabDataDir      *dir,
+                                             const char      *name,
+                                             GError         **error);
+gboolean       _lab_backup_collect_garbage  (LabDataDir      *dir,
+                                             guint64         *bytes_freed,
+                                             GError         **error);
+LabBackupInfo *_lab_backup_verify_locked    (LabDataDir      *dir,
+                                             const char      *name,
+                                             GHashTable      *checked_objects,
+                                             LabProgressFunc  progress,
+                                             gpointer         progress_data,
+                                             GCancellable    *cancellable,
+                                             GError         **error);
+gboolean       _lab_backup_extract_database (LabBackupInfo   *info,
+                                             const char      *dest,
+                                             LabSha256       *sha,
+                                             GCancellable    *cancellable,
+                                             GError         **error);
+gboolean       _lab_backup_recover_locked   (LabDataDir      *dir,
+                                             GError         **error);
+sqlite3       *_lab_backup_open_file_readonly (const char    *path,
+                                               GError       **error);
 
 G_END_DECLS

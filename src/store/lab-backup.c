@@ -47,7 +47,7 @@
 
 #define CHUNK_SIZE (1024 * 1024)
 #define LOCK_TIMEOUT_USEC (60 * G_USEC_PER_SEC)
-#define CHECKPOINT_TIMEOUT_USEC (3 * G_USEC_PER_SEC)
+#define CHECKPOINT_TIMEOUT_USEC (1 * G_USEC_PER_SEC)
 #define BUSY_TIMEOUT_MS 5000
 
 /* Locking */
@@ -74,7 +74,8 @@ lock_open (LabDataDir  *dir,
     {
       int saved_errno = errno;
 
-      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), path);
+      lab_store_error_from_errno (error, saved_errno, _("Cannot write in the backups folder “%s”"),
+                                  lab_data_dir_get_backups_path (dir));
       return NULL;
     }
 
@@ -748,9 +749,9 @@ typedef struct
   char *fingerprint;     /* of the database file, when it is the snapshot */
 } Snapshot;
 
-static sqlite3 *
-open_connection (const char  *path,
-                 GError     **error)
+sqlite3 *
+_lab_backup_open_connection (const char  *path,
+                             GError     **error)
 {
   sqlite3 *db = NULL;
   int rc;
@@ -770,11 +771,11 @@ open_connection (const char  *path,
   return db;
 }
 
-static gboolean
-query_int64 (sqlite3     *db,
-             const char  *sql,
-             gint64      *value,
-             GError     **error)
+gboolean
+_lab_backup_query_int64 (sqlite3     *db,
+                         const char  *sql,
+                         gint64      *value,
+                         GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
@@ -801,7 +802,7 @@ begin_read (sqlite3  *db,
     return lab_sqlite_set_error (error, db, rc, NULL);
 
   /* BEGIN is deferred: the first read takes the snapshot. */
-  return query_int64 (db, "SELECT count(*) FROM sqlite_schema", &ignored, error);
+  return _lab_backup_query_int64 (db, "SELECT count(*) FROM sqlite_schema", &ignored, error);
 }
 
 static char *
@@ -835,7 +836,7 @@ try_file_snapshot (Snapshot     *snap,
 
   *done = FALSE;
 
-  writer = open_connection (path, error);
+  writer = _lab_backup_open_connection (path, error);
   if (writer == NULL)
     return FALSE;
   sqlite3_busy_timeout (writer, 100);
@@ -926,12 +927,12 @@ snapshot_begin (Snapshot      *snap,
   if (!lab_file_is_sqlite (path, error))
     return FALSE;
 
-  snap->reader = open_connection (path, error);
+  snap->reader = _lab_backup_open_connection (path, error);
   if (snap->reader == NULL)
     return FALSE;
 
-  if (!query_int64 (snap->reader, "PRAGMA application_id", &app_id, error) ||
-      !query_int64 (snap->reader, "PRAGMA user_version", &version, error))
+  if (!_lab_backup_query_int64 (snap->reader, "PRAGMA application_id", &app_id, error) ||
+      !_lab_backup_query_int64 (snap->reader, "PRAGMA user_version", &version, error))
     return FALSE;
 
   if (app_id != LAB_APPLICATION_ID)
@@ -967,9 +968,9 @@ snapshot_begin (Snapshot      *snap,
     }
 
   /* Read inside the transaction: these describe the snapshot. */
-  if (!query_int64 (snap->reader, "PRAGMA user_version", &version, error) ||
-      !query_int64 (snap->reader, "PRAGMA page_size", &snap->page_size, error) ||
-      !query_int64 (snap->reader, "PRAGMA page_count", &snap->page_count, error))
+  if (!_lab_backup_query_int64 (snap->reader, "PRAGMA user_version", &version, error) ||
+      !_lab_backup_query_int64 (snap->reader, "PRAGMA page_size", &snap->page_size, error) ||
+      !_lab_backup_query_int64 (snap->reader, "PRAGMA page_count", &snap->page_count, error))
     return FALSE;
   snap->schema_version = version;
 
@@ -984,9 +985,10 @@ snapshot_begin (Snapshot      *snap,
   return TRUE;
 }
 
-static JsonObject *
-snapshot_count_rows (Snapshot  *snap,
-                     GError   **error)
+/* Row counts of the data tables, as the sidecar records them. */
+JsonObject *
+_lab_backup_count_rows (sqlite3  *db,
+                        GError  **error)
 {
   g_autoptr(JsonObject) counts = json_object_new ();
   const LabTableInfo *tables;
@@ -1003,12 +1005,12 @@ snapshot_count_rows (Snapshot  *snap,
                          tables[i].name);
 
       /* An older schema may not have every table yet. */
-      if (!query_int64 (snap->reader, exists_sql, &exists, error))
+      if (!_lab_backup_query_int64 (db, exists_sql, &exists, error))
         return NULL;
       if (exists == 0)
         continue;
 
-      if (!query_int64 (snap->reader, sql, &count, error))
+      if (!_lab_backup_query_int64 (db, sql, &count, error))
         return NULL;
       json_object_set_int_member (counts, tables[i].name, count);
     }
@@ -1151,7 +1153,7 @@ copy_with_backup_api (Snapshot      *snap,
       return FALSE;
     }
 
-  dest = open_connection (tmp_path, error);
+  dest = _lab_backup_open_connection (tmp_path, error);
   if (dest == NULL)
     goto out;
 
@@ -1564,8 +1566,8 @@ store_object (LabDataDir     *dir,
 
 /* Removes what a killed or failed backup left: temporary files, database
  * files without a sidecar, objects still under a temporary name. */
-static void
-remove_leftovers (LabDataDir *dir)
+void
+_lab_backup_remove_leftovers (LabDataDir *dir)
 {
   const char *backups = lab_data_dir_get_backups_path (dir);
   g_autofree char *objects = _lab_backup_objects_path (dir);
@@ -1578,8 +1580,9 @@ remove_leftovers (LabDataDir *dir)
       g_autofree char *path = g_build_filename (backups, name, NULL);
       gboolean remove = FALSE;
 
-      if (g_str_has_prefix (name, ".snapshot-") || strstr (name, ".tmp-") != NULL)
-        remove = g_str_has_prefix (name, LAB_BACKUP_PREFIX) || name[0] == '.';
+      if (g_str_has_prefix (name, ".snapshot-") || g_str_has_prefix (name, ".extract-") ||
+          strstr (name, ".tmp-") != NULL)
+        remove = TRUE;
       else if (g_str_has_prefix (name, LAB_BACKUP_PREFIX) && !g_str_has_suffix (name, ".json"))
         {
           g_autofree char *stem = g_strdup (name);
@@ -1727,10 +1730,15 @@ _lab_backup_create_locked (LabDataDir            *dir,
     return NULL;
   compression = lab_config_get_string (config, LAB_CONFIG_AUTO_BACKUP_COMPRESSION);
 
+  /* A restore interrupted halfway is completed first: the store is in
+   * neither state until then, and that is not something to back up. */
+  if (!_lab_backup_recover_locked (dir, error))
+    return NULL;
+
   objects = _lab_backup_objects_path (dir);
   if (!lab_mkdir_private (objects, error))
     return NULL;
-  remove_leftovers (dir);
+  _lab_backup_remove_leftovers (dir);
 
   scan_start (&scan, lab_data_dir_get_workspace_path (dir));
 
@@ -1741,7 +1749,7 @@ _lab_backup_create_locked (LabDataDir            *dir,
   g_debug ("Snapshot taken after %.3f s (%s)", (g_get_monotonic_time () - started) / 1e6,
            snap.file_is_snapshot ? "the file" : "through the backup API");
   db_fingerprint = g_steal_pointer (&snap.fingerprint);
-  counts = snapshot_count_rows (&snap, error);
+  counts = _lab_backup_count_rows (snap.reader, error);
   if (counts == NULL)
     return NULL;
   g_debug ("Rows counted after %.3f s", (g_get_monotonic_time () - started) / 1e6);
@@ -2141,4 +2149,232 @@ lab_backup_find_last_good (GPtrArray *backups)
     }
 
   return NULL;
+}
+
+/**
+ * _lab_backup_delete_locked:
+ *
+ * Deletes a backup's sidecar, then its database file: from the first step on
+ * it is no longer listed. Its workspace objects stay until
+ * _lab_backup_collect_garbage().
+ */
+gboolean
+_lab_backup_delete_locked (LabDataDir  *dir,
+                           const char  *name,
+                           GError     **error)
+{
+  g_autoptr(LabBackupInfo) info = NULL;
+  g_autofree char *sidecar = NULL;
+  const char *suffixes[] = { ".db", ".db.gz", ".db.zst" };
+
+  info = _lab_backup_get_info (dir, name, error);
+  if (info == NULL)
+    return FALSE;
+
+  if (lab_backup_info_get_pinned (info))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID,
+                   _("Backup “%s” is pinned; unpin it before deleting it"), name);
+      return FALSE;
+    }
+
+  sidecar = _lab_backup_sidecar_path (dir, name);
+  if (g_unlink (sidecar) != 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot delete “%s”"), sidecar);
+      return FALSE;
+    }
+
+  /* Whatever the sidecar said, only this backup's own names are removed. */
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (name, suffixes[i], NULL);
+      g_autofree char *path = g_build_filename (lab_data_dir_get_backups_path (dir), file, NULL);
+
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          lab_store_error_from_errno (error, saved_errno, _("Cannot delete “%s”"), path);
+          return FALSE;
+        }
+    }
+
+  return lab_fsync_dir (lab_data_dir_get_backups_path (dir), error);
+}
+
+/**
+ * _lab_backup_collect_garbage:
+ * @bytes_freed: (out) (optional): the size of the objects removed
+ *
+ * Removes the workspace objects no backup lists any more. If a sidecar cannot
+ * be read, its references are unknown and nothing is removed.
+ */
+gboolean
+_lab_backup_collect_garbage (LabDataDir  *dir,
+                             guint64     *bytes_freed,
+                             GError     **error)
+{
+  g_autoptr(GHashTable) referenced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autofree char *objects = _lab_backup_objects_path (dir);
+  g_autoptr(GDir) folder = NULL;
+  const char *prefix;
+  guint64 freed = 0;
+
+  if (bytes_freed != NULL)
+    *bytes_freed = 0;
+
+  backups = lab_backup_list (dir, error);
+  if (backups == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < backups->len; i++)
+    {
+      const char *name = lab_backup_info_get_name (backups->pdata[i]);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) sidecar = _lab_backup_read_sidecar (dir, name, &local_error);
+      JsonObject *files;
+      JsonObjectIter iter;
+      const char *relative;
+      JsonNode *node;
+
+      if (sidecar == NULL)
+        {
+          g_debug ("Keeping every object: %s", local_error->message);
+          return TRUE;
+        }
+
+      files = json_object_get_object_member (sidecar, "files");
+      if (files == NULL)
+        continue;
+
+      json_object_iter_init (&iter, files);
+      while (json_object_iter_next (&iter, &relative, &node))
+        {
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            g_hash_table_add (referenced, g_strdup (json_node_get_string (node)));
+        }
+    }
+
+  folder = g_dir_open (objects, 0, NULL);
+  while (folder != NULL && (prefix = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *sub_path = g_build_filename (objects, prefix, NULL);
+      g_autoptr(GDir) sub = NULL;
+      const char *entry;
+
+      if (strlen (prefix) != 2 || !g_file_test (sub_path, G_FILE_TEST_IS_DIR))
+        continue;
+
+      sub = g_dir_open (sub_path, 0, NULL);
+      while (sub != NULL && (entry = g_dir_read_name (sub)) != NULL)
+        {
+          g_autofree char *path = NULL;
+          struct stat st;
+
+          if (!lab_sha256_is_valid_hex (entry) || g_hash_table_contains (referenced, entry))
+            continue;
+
+          path = g_build_filename (sub_path, entry, NULL);
+          if (lstat (path, &st) == 0 && g_unlink (path) == 0)
+            freed += st.st_size;
+        }
+    }
+
+  if (bytes_freed != NULL)
+    *bytes_freed = freed;
+
+  return TRUE;
+}
+
+static void
+log_delete (LabDataDir *dir,
+            const char *name,
+            guint64     bytes_freed)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (details, "backup", name);
+  json_object_set_int_member (details, "objects_freed", bytes_freed);
+
+  if (!lab_oplog_append (dir, "delete-backup", details, &error))
+    g_warning ("Cannot log the deletion: %s", error->message);
+}
+
+/**
+ * lab_backup_delete:
+ * @dir: the data directory
+ * @name: a backup's name
+ *
+ * Deletes the backup and the workspace objects no other backup lists. A
+ * pinned backup is refused (%LAB_STORE_ERROR_INVALID): unpin it first.
+ */
+gboolean
+lab_backup_delete (LabDataDir  *dir,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autoptr(LabBackupLock) lock = NULL;
+  guint64 freed = 0;
+
+  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  lock = _lab_backup_lock_acquire (dir, NULL, NULL, NULL, error);
+  if (lock == NULL)
+    return FALSE;
+
+  if (!_lab_backup_delete_locked (dir, name, error))
+    return FALSE;
+
+  if (!_lab_backup_collect_garbage (dir, &freed, error))
+    return FALSE;
+
+  log_delete (dir, name, freed);
+  return TRUE;
+}
+
+/**
+ * lab_backup_set_pinned:
+ * @pinned: whether retention and cleanup must keep the backup forever
+ *
+ * Pins or unpins a backup; the sidecar is rewritten atomically.
+ */
+gboolean
+lab_backup_set_pinned (LabDataDir  *dir,
+                       const char  *name,
+                       gboolean     pinned,
+                       GError     **error)
+{
+  g_autoptr(LabBackupLock) lock = NULL;
+  g_autoptr(JsonObject) sidecar = NULL;
+
+  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!_lab_backup_name_is_valid (name))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND,
+                   _("“%s” is not the name of a backup (they look like backup_20261122_020000)"),
+                   name);
+      return FALSE;
+    }
+
+  lock = _lab_backup_lock_acquire (dir, NULL, NULL, NULL, error);
+  if (lock == NULL)
+    return FALSE;
+
+  sidecar = _lab_backup_read_sidecar (dir, name, error);
+  if (sidecar == NULL)
+    return FALSE;
+
+  if (json_object_get_boolean_member_with_default (sidecar, "pinned", FALSE) == !!pinned)
+    return TRUE;
+
+  json_object_set_boolean_member (sidecar, "pinned", !!pinned);
+  return _lab_backup_write_sidecar (dir, name, sidecar, error);
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "lab-backup-info.h"
+#include "lab-config.h"
 #include "lab-data-dir.h"
 #include "lab-progress.h"
 
@@ -53,5 +54,80 @@ LabBackupInfo *lab_backup_get             (LabDataDir           *dir,
                                            const char           *name,
                                            GError              **error);
 LabBackupInfo *lab_backup_find_last_good  (GPtrArray            *backups);
+
+gboolean       lab_backup_delete          (LabDataDir           *dir,
+                                           const char           *name,
+                                           GError              **error);
+gboolean       lab_backup_set_pinned      (LabDataDir           *dir,
+                                           const char           *name,
+                                           gboolean              pinned,
+                                           GError              **error);
+
+LabBackupInfo *lab_backup_verify          (LabDataDir           *dir,
+                                           const char           *name,
+                                           LabProgressFunc       progress,
+                                           gpointer              progress_data,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+GPtrArray     *lab_backup_verify_all      (LabDataDir           *dir,
+                                           LabProgressFunc       progress,
+                                           gpointer              progress_data,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+void           lab_backup_verify_async    (LabDataDir           *dir,
+                                           const char           *name,
+                                           LabProgress          *progress,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+GPtrArray     *lab_backup_verify_finish   (LabDataDir           *dir,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+gboolean       lab_backup_restore         (LabDataDir           *dir,
+                                           const char           *name,
+                                           const char * const   *sessions,
+                                           char                **pre_restore,
+                                           LabProgressFunc       progress,
+                                           gpointer              progress_data,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+void           lab_backup_restore_async   (LabDataDir           *dir,
+                                           const char           *name,
+                                           const char * const   *sessions,
+                                           LabProgress          *progress,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean       lab_backup_restore_finish  (LabDataDir           *dir,
+                                           GAsyncResult         *result,
+                                           char                **pre_restore,
+                                           GError              **error);
+gboolean       lab_backup_recover         (LabDataDir           *dir,
+                                           GError              **error);
+
+GPtrArray     *lab_backup_retention_select (GPtrArray           *backups,
+                                            gint64               days,
+                                            gint64               keep_min,
+                                            gint64               now);
+GPtrArray     *lab_backup_retention_plan  (LabDataDir           *dir,
+                                           LabConfig            *config,
+                                           gint64                now,
+                                           guint64              *bytes_reclaimed,
+                                           GError              **error);
+gboolean       lab_backup_prune           (LabDataDir           *dir,
+                                           LabConfig            *config,
+                                           gint64                now,
+                                           GPtrArray           **deleted,
+                                           guint64              *bytes_freed,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+void           lab_backup_prune_async     (LabDataDir           *dir,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+GPtrArray     *lab_backup_prune_finish    (LabDataDir           *dir,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 
 G_END_DECLS

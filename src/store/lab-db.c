@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lab-backup.h"
 #include "lab-db.h"
 #include "lab-error.h"
 #include "lab-schema.h"
@@ -356,6 +357,24 @@ open_internal (const char      *path,
           return NULL;
         }
 
+      /* A store that holds data is backed up before its schema changes. */
+      if (dir != NULL && user_version > 0)
+        {
+          g_autofree char *backup = NULL;
+          g_autoptr(GError) backup_error = NULL;
+
+          backup = lab_backup_create (dir, LAB_BACKUP_KIND_PRE_MIGRATION, NULL, NULL, NULL,
+                                      &backup_error);
+          if (backup == NULL)
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&backup_error),
+                                          _("Cannot back up “%s” before upgrading it: "), path);
+              return NULL;
+            }
+          g_debug ("Backed up %s as %s before upgrading it from schema version %d", path, backup,
+                     user_version);
+        }
+
       if (!lab_schema_migrate (self->handle, user_version, target_version, &errmsg))
         {
           int code = sqlite3_errcode (self->handle);
@@ -402,6 +421,10 @@ lab_db_open (LabDataDir      *dir,
       if (!lab_data_dir_ensure (dir, error))
         return NULL;
     }
+
+  /* A restore killed halfway is completed before anyone uses the store. */
+  if (!(flags & LAB_DB_OPEN_READ_ONLY) && !lab_backup_recover (dir, error))
+    return NULL;
 
   return open_internal (lab_data_dir_get_db_path (dir), dir, flags, LAB_SCHEMA_VERSION, error);
 }
