@@ -16,6 +16,42 @@
 #include "lab-test-util.h"
 
 /**
+ * lab_fixture_private_home:
+ * @name: a word for the folder's name
+ *
+ * Gives the test program (and the labdata-cli it runs) a home of its own:
+ * $HOME, $XDG_CONFIG_HOME and $XDG_DATA_HOME in a new temporary folder, so
+ * that the user's ~/.ai_research_lab, location file and store stay out of
+ * it. Call it first in main(): GLib reads these once.
+ *
+ * Returns: (transfer full): the temporary folder, to remove at the end
+ */
+char *
+lab_fixture_private_home (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmpl = g_strdup_printf ("labdata-%s-XXXXXX", name);
+  char *tmp = g_dir_make_tmp (tmpl, &error);
+  static const struct { const char *variable; const char *folder; } places[] = {
+    { "HOME", "home" }, { "XDG_CONFIG_HOME", "xdg-config" }, { "XDG_DATA_HOME", "xdg-data" },
+  };
+
+  g_assert_no_error (error);
+  /* Readable by "nobody", whom some CLI tests run as. */
+  g_assert_cmpint (g_chmod (tmp, 0755), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      g_autofree char *path = g_build_filename (tmp, places[i].folder, NULL);
+
+      g_assert_cmpint (g_mkdir (path, 0755), ==, 0);
+      g_setenv (places[i].variable, path, TRUE);
+    }
+
+  return tmp;
+}
+
+/**
  * lab_fixture_data_path:
  * @name: a file in tests/data/legacy
  *
@@ -152,7 +188,8 @@ lab_fixture_ai_lab (const char *parent,
     { "data/output/summary.md", "# All sessions\n\nSee each session's folder.\n" },
     { "config/config.json",
       "{\"backup_retention_days\": 30, \"auto_backup\": true, \"theme\": \"dark\"}\n" },
-    { "archives/export_20241201_143022.json", "{\"sessions\": [], \"exported_at\": \"2024-12-01\"}\n" },
+    { "archives/export_20241201_143022.json",
+     "{\"sessions\": [], \"exported_at\": \"2024-12-01\"}\n" },
     { "logs/app.log", "2024-12-01 14:30:22 INFO Research session started\n" },
     { "logs/migration_log_170143022.json", "{\"migrated\": 0}\n" },
   };
@@ -186,7 +223,8 @@ lab_fixture_ai_lab (const char *parent,
     g_autofree char *figure = g_build_filename (data, "output", "research_20241201_143022",
                                                 "figures", "accuracy.png", NULL);
     g_autofree char *vectors = g_build_filename (data, "vector_memory.db", NULL);
-    g_autofree char *archive = g_build_filename (root, "archives", "export_20241201_143022.zip", NULL);
+    g_autofree char *archive = g_build_filename (root, "archives", "export_20241201_143022.zip",
+                                                 NULL);
 
     lab_fixture_write_file (figure, binary, 3000);
     lab_fixture_write_file (vectors, binary, 1024);
@@ -242,14 +280,16 @@ lab_fixture_events (const char *parent,
                                                 "notes.pdf", NULL);
     g_autofree char *plot = g_build_filename (ws, LAB_FIXTURE_EVENTS_SESSION_2, "gdp.png", NULL);
     g_autofree char *link = g_build_filename (ws, LAB_FIXTURE_EVENTS_SESSION_1, "passwd", NULL);
-    g_autofree char *odd = g_build_filename (ws, LAB_FIXTURE_EVENTS_SESSION_2, "odd\\name.txt", NULL);
+    g_autofree char *odd = g_build_filename (ws, LAB_FIXTURE_EVENTS_SESSION_2, "odd\\name.txt",
+                                             NULL);
     g_autofree char *log = g_build_filename (parent, "agent_logs.txt", NULL);
 
     lab_fixture_write_file (upload, binary, 5000);
     lab_fixture_write_file (plot, binary + 1000, 2048);
     g_assert_cmpint (symlink ("/etc/passwd", link), ==, 0);
     lab_fixture_write_file (odd, "a name with a backslash\n", -1);
-    lab_fixture_write_file (log, "INFO Agent server started\nINFO session 5b2f8c1e connected\n", -1);
+    lab_fixture_write_file (log, "INFO Agent server started\nINFO session 5b2f8c1e connected\n",
+                            -1);
   }
 
   return db;
@@ -276,7 +316,8 @@ lab_fixture_grow_events (const char *db_path,
   g_autoptr(GString) payload = g_string_new (NULL);
 
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA synchronous = OFF; BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA synchronous = OFF; BEGIN", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO session VALUES (?, ?, ?, 'bench')", -1,
                                        &session, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO event VALUES (?, ?, ?, ?, ?)", -1,
@@ -299,7 +340,8 @@ lab_fixture_grow_events (const char *db_path,
       for (guint e = 0; e < events_per_session; e++)
         {
           const char *type = event_types[e % G_N_ELEMENTS (event_types)];
-          g_autofree char *event_id = g_strdup_printf ("e%07x-%04x-4000-8000-%012x", s, e % 0xffff, e);
+          g_autofree char *event_id = g_strdup_printf ("e%07x-%04x-4000-8000-%012x", s, e % 0xffff,
+                                                       e);
           g_autoptr(GDateTime) when = g_date_time_add_seconds (start, 1 + e * 7);
           g_autofree char *stamp = g_date_time_format (when, "%Y-%m-%d %H:%M:%S.250000");
 
@@ -310,7 +352,8 @@ lab_fixture_grow_events (const char *db_path,
           else if (g_str_equal (type, "tool_result"))
             g_string_printf (payload, "{\"type\": \"tool_result\", \"content\": {\"tool_call_id\": "
                              "\"toolu_%u_%u\", \"tool_name\": \"web_search\", \"result\": "
-                             "\"Found %u papers on long-context retrieval and sparse attention.\"}}",
+                             "\"Found %u papers on long-context retrieval and sparse "
+                             "attention.\"}}",
                              s, e - 1, e);
           else
             g_string_printf (payload, "{\"type\": \"%s\", \"content\": {\"text\": \"Step %u of "

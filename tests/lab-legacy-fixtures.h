@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define LAB_FIXTURE_EVENTS_SESSION_3 "e1d2c3b4-a5f6-4789-8abc-def012345678"
 #define LAB_FIXTURE_EVENTS_LOST      "f0f0f0f0-0000-4000-8000-00000000dead"
 
+char    *lab_fixture_private_home (const char *name);
 char    *lab_fixture_data_path   (const char *name);
 void     lab_fixture_run_sql     (const char *db_path,
                                   const char *sql_name);

@@ -517,23 +517,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   /* The CLI runs with these too: the user's own places stay out of it. */
-  tmp_root = g_dir_make_tmp ("labdata-cli-migrate-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (tmp_root, 0755), ==, 0);
-  {
-    g_autofree char *home = g_build_filename (tmp_root, "home", NULL);
-    g_autofree char *config = g_build_filename (tmp_root, "config", NULL);
-    g_autofree char *data = g_build_filename (tmp_root, "data", NULL);
-
-    g_mkdir (home, 0755);
-    g_setenv ("HOME", home, TRUE);
-    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-    g_setenv ("XDG_DATA_HOME", data, TRUE);
-  }
+  tmp_root = lab_fixture_private_home ("cli-migrate");
 
   g_test_init (&argc, &argv, NULL);
 

@@ -10,6 +10,7 @@
 #include "lab-db.h"
 #include "lab-error.h"
 #include "lab-fileutil.h"
+#include "lab-legacy-fixtures.h"
 #include "lab-test-util.h"
 
 /*
@@ -200,17 +201,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *data = NULL;
   int ret;
 
-  tmp_root = g_dir_make_tmp ("labdata-data-dir-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (tmp_root, "config", NULL);
-  data = g_build_filename (tmp_root, "data", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  tmp_root = lab_fixture_private_home ("data-dir");
 
   g_test_init (&argc, &argv, NULL);
 

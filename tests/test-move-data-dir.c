@@ -399,17 +399,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *data = NULL;
   int ret;
 
-  tmp_root = g_dir_make_tmp ("labdata-move-xdg-XXXXXX", &error);
-  g_assert_no_error (error);
-  config = g_build_filename (tmp_root, "xdg-config", NULL);
-  data = g_build_filename (tmp_root, "xdg-data", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  tmp_root = lab_fixture_private_home ("move");
 
   g_test_init (&argc, &argv, NULL);
 

@@ -79,7 +79,8 @@ print_counts (LabMigrationReport *report,
         {
           g_autofree char *n = lab_cli_format_count (e);
 
-          g_string_append_printf (existing, "%s%s %s", existing->len ? ", " : "", report_tables[t], n);
+          g_string_append_printf (existing, "%s%s %s", existing->len ? ", " : "",
+                                  report_tables[t], n);
         }
     }
 
@@ -143,6 +144,17 @@ print_report (LabMigrationReport *report,
     print_issues (report);
 }
 
+static int
+print_json (LabCli             *cli,
+            LabMigrationReport *report,
+            int                 exit_code)
+{
+  g_autoptr(JsonNode) node = lab_migration_report_to_json (report);
+
+  lab_cli_print_json (cli, node);
+  return exit_code;
+}
+
 static gboolean
 any_skipped (LabMigrationReport *report)
 {
@@ -194,19 +206,18 @@ run_rollback (LabCli     *cli,
   lab_cli_progress_done (cli);
 
   if (cli->json)
-    {
-      g_autoptr(JsonNode) node = lab_migration_report_to_json (report);
-
-      lab_cli_print_json (cli, node);
-      return LAB_CLI_EXIT_OK;
-    }
+    return print_json (cli, report, LAB_CLI_EXIT_OK);
 
   {
-    g_autofree char *s = lab_cli_format_count (lab_migration_report_get_removed (report, "sessions"));
-    g_autofree char *m = lab_cli_format_count (lab_migration_report_get_removed (report, "messages"));
-    g_autofree char *f = lab_cli_format_count (lab_migration_report_get_removed (report, "workspace_files"));
+    gint64 sessions = lab_migration_report_get_removed (report, "sessions");
+    gint64 messages = lab_migration_report_get_removed (report, "messages");
+    gint64 files = lab_migration_report_get_removed (report, "workspace_files");
+    g_autofree char *s = lab_cli_format_count (sessions);
+    g_autofree char *m = lab_cli_format_count (messages);
+    g_autofree char *f = lab_cli_format_count (files);
 
-    g_print (_("The migration was undone: removed %s sessions, %s messages and %s files.\n"), s, m, f);
+    g_print (_("The migration was undone: removed %s sessions, %s messages and %s files.\n"), s, m,
+             f);
     g_print (_("Backup made first: %s\n"), lab_migration_report_get_backup_name (report));
     print_issues (report);
   }
@@ -243,13 +254,13 @@ lab_cli_cmd_migrate (LabCli  *cli,
   };
 
   context = lab_cli_option_context_new (cli, NULL,
-                                        _("Bring in data of the older layouts: an ~/.ai_research_lab "
-                                          "folder, an agent server’s events.db with its workspace "
-                                          "folders (in the current folder or /var/data), or what "
-                                          "--from names. The sources are only read. A backup of the "
-                                          "store is made first, everything is verified, and a "
-                                          "failure changes nothing. Migrating again brings in only "
-                                          "what is new."));
+                                        _("Bring in data of the older layouts: an "
+                                          "~/.ai_research_lab folder, an agent server’s events.db "
+                                          "with its workspace folders (in the current folder or "
+                                          "/var/data), or what --from names. The sources are only "
+                                          "read. A backup of the store is made first, everything "
+                                          "is verified, and a failure changes nothing. Migrating "
+                                          "again brings in only what is new."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!lab_cli_parse_options (cli, context, &argc, &argv, &exit_code))
     return exit_code;
@@ -301,11 +312,7 @@ lab_cli_cmd_migrate (LabCli  *cli,
   if (dry_run)
     {
       if (cli->json)
-        {
-          g_autoptr(JsonNode) node = lab_migration_report_to_json (plan);
-
-          lab_cli_print_json (cli, node);
-        }
+        print_json (cli, plan, LAB_CLI_EXIT_OK);
       else
         {
           print_report (plan, TRUE);
@@ -316,12 +323,13 @@ lab_cli_cmd_migrate (LabCli  *cli,
 
   if (plan != NULL && !any_skipped (plan) && lab_migration_report_get_total_added (plan) > 0)
     {
+      const char *root = lab_data_dir_get_root (lab_cli_get_data_dir (cli));
       g_autofree char *what = describe_plan (plan);
       g_autofree char *question = g_strdup_printf (move_files
                                                    ? _("Migrate %s into %s, and then remove the "
                                                        "legacy workspace files?")
                                                    : _("Migrate %s into %s?"),
-                                                   what, lab_data_dir_get_root (lab_cli_get_data_dir (cli)));
+                                                   what, root);
 
       if (!cli->json)
         print_report (plan, TRUE);
@@ -338,12 +346,7 @@ lab_cli_cmd_migrate (LabCli  *cli,
   lab_cli_progress_done (cli);
 
   if (cli->json)
-    {
-      g_autoptr(JsonNode) node = lab_migration_report_to_json (report);
-
-      lab_cli_print_json (cli, node);
-      return LAB_CLI_EXIT_OK;
-    }
+    return print_json (cli, report, LAB_CLI_EXIT_OK);
 
   if (lab_migration_report_get_total_added (report) == 0)
     {

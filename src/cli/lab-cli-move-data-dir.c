@@ -105,7 +105,8 @@ lab_cli_cmd_move_data_dir (LabCli  *cli,
   }
 
   if (result.location_switched)
-    g_print (_("LabData now uses “%s” (recorded in %s).\n"), lab_data_dir_get_root (moved), location);
+    g_print (_("LabData now uses “%s” (recorded in %s).\n"), lab_data_dir_get_root (moved),
+             location);
   else
     g_print (_("This was not the data folder LabData uses by default, so the default was not "
                "changed; use --data-dir “%s” to reach the moved copy.\n"),
@@ -120,7 +121,8 @@ lab_cli_cmd_move_data_dir (LabCli  *cli,
     g_print (_("The old copy is still in “%s”; remove it when you no longer need it.\n"),
              lab_data_dir_get_root (dir));
   for (guint i = 0; i < result.warnings->len; i++)
-    g_printerr ("labdata-cli move-data-dir: %s\n", (const char *) g_ptr_array_index (result.warnings, i));
+    g_printerr ("labdata-cli move-data-dir: %s\n",
+                (const char *) g_ptr_array_index (result.warnings, i));
 
   return LAB_CLI_EXIT_OK;
 }

@@ -170,7 +170,8 @@ check_target (Move     *mv,
         {
           int saved_errno = errno;
 
-          lab_store_error_from_errno (error, saved_errno, _("Cannot write into “%s”"), mv->new_root);
+          lab_store_error_from_errno (error, saved_errno, _("Cannot write into “%s”"),
+                                      mv->new_root);
           return FALSE;
         }
       mv->root_existed = TRUE;
@@ -222,7 +223,8 @@ make_root (Move     *mv,
         {
           int saved_errno = errno;
 
-          lab_store_error_from_errno (error, saved_errno, _("Cannot create the folder “%s”"), folder);
+          lab_store_error_from_errno (error, saved_errno, _("Cannot create the folder “%s”"),
+                                      folder);
           return FALSE;
         }
       g_ptr_array_add (mv->made_dirs, g_strdup (folder));
@@ -377,13 +379,6 @@ is_database_file (const char *relative)
   return FALSE;
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 static gboolean
 copy_tree (Move        *mv,
            const char  *relative,
@@ -391,21 +386,16 @@ copy_tree (Move        *mv,
 {
   g_autofree char *src_dir = relative ? g_build_filename (mv->old_root, relative, NULL)
                                       : g_strdup (mv->old_root);
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *name;
 
-  dir = g_dir_open (src_dir, 0, &local_error);
-  if (dir == NULL)
+  names = lab_dir_list_sorted (src_dir, &local_error);
+  if (names == NULL)
     {
       g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
                    _("Cannot read the folder “%s”: %s"), src_dir, local_error->message);
       return FALSE;
     }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -435,7 +425,8 @@ copy_tree (Move        *mv,
             {
               int saved_errno = errno;
 
-              lab_store_error_from_errno (error, saved_errno, _("Cannot create the folder “%s”"), dest);
+              lab_store_error_from_errno (error, saved_errno, _("Cannot create the folder “%s”"),
+                                          dest);
               return FALSE;
             }
           if (!copy_tree (mv, rel, error))
@@ -481,7 +472,8 @@ copy_tree (Move        *mv,
         }
       else
         g_ptr_array_add (mv->result->warnings,
-                         g_strdup_printf (_("“%s” is not a file or a folder; it was not copied"), src));
+                         g_strdup_printf (_("“%s” is not a file or a folder; it was not copied"),
+                                          src));
     }
 
   return TRUE;
@@ -578,18 +570,6 @@ verify_database (Move     *mv,
   return TRUE;
 }
 
-static char *
-absolute_path (const char *path)
-{
-  g_autofree char *cwd = NULL;
-
-  if (g_path_is_absolute (path))
-    return g_canonicalize_filename (path, NULL);
-
-  cwd = g_get_current_dir ();
-  return g_canonicalize_filename (path, cwd);
-}
-
 /**
  * lab_data_dir_move:
  * @dir: the data directory to move; it must hold a store
@@ -632,7 +612,7 @@ lab_data_dir_move (LabDataDir       *dir,
 
   mv.dir = dir;
   mv.old_root = lab_data_dir_get_root (dir);
-  mv.new_root = absolute_path (new_root);
+  mv.new_root = g_canonicalize_filename (new_root, NULL);
   mv.copied = g_ptr_array_new_with_free_func (copied_free);
   mv.made_dirs = g_ptr_array_new_with_free_func (g_free);
   mv.progress = progress;
@@ -673,7 +653,7 @@ lab_data_dir_move (LabDataDir       *dir,
 
   /* The switch. */
   default_root = lab_data_dir_default_root ();
-  canonical_default = absolute_path (default_root);
+  canonical_default = g_canonicalize_filename (default_root, NULL);
   is_default = g_str_equal (canonical_default, mv.old_root);
   if (is_default)
     {
@@ -681,7 +661,8 @@ lab_data_dir_move (LabDataDir       *dir,
         goto fail;
       result->location_switched = TRUE;
       result->env_overrides = lab_data_dir_get_origin (dir) == LAB_DATA_DIR_ORIGIN_ENV ||
-                              (g_getenv (LAB_DATA_DIR_ENV) != NULL && g_getenv (LAB_DATA_DIR_ENV)[0] != '\0');
+                              (g_getenv (LAB_DATA_DIR_ENV) != NULL &&
+                               g_getenv (LAB_DATA_DIR_ENV)[0] != '\0');
     }
 
   g_clear_object (&mv.reader);

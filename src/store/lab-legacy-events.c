@@ -64,19 +64,6 @@ find_mapping (const char *event_type)
 }
 
 static gboolean
-has_column (GPtrArray  *columns,
-            const char *name)
-{
-  for (guint i = 0; columns != NULL && i < columns->len; i++)
-    {
-      if (g_str_equal (g_ptr_array_index (columns, i), name))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static gboolean
 is_real_dir (const char *path)
 {
   struct stat st;
@@ -118,7 +105,8 @@ resolve_workspace (LabLegacySource *source,
         return g_canonicalize_filename (workspace_dir, NULL);
     }
 
-  if (session_id != NULL && lab_relative_path_is_safe (session_id) && strchr (session_id, '/') == NULL)
+  if (session_id != NULL && lab_relative_path_is_safe (session_id) &&
+      strchr (session_id, '/') == NULL)
     {
       g_autofree char *by_id = g_build_filename (root, session_id, NULL);
 
@@ -152,11 +140,48 @@ layout_clear (Layout *layout)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Layout, layout_clear)
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+/* Adds the sessions @sql lists (id, recorded workspace folder) to @list,
+ * each once, with the folder each claims; a folder is claimed once. */
+static gboolean
+add_sessions (LabLegacySource  *source,
+              sqlite3          *db,
+              const char       *sql,
+              GPtrArray        *list,
+              GHashTable       *known,
+              GHashTable       *claimed,
+              Layout           *layout,
+              GError          **error)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!_lab_legacy_prepare (db, sql, &stmt, error))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *id = _lab_legacy_column_to_text (stmt, 0);
+      g_autofree char *dir = _lab_legacy_column_to_text (stmt, 1);
+      char *folder;
+
+      if (id == NULL)
+        id = g_strdup ("");
+      if (g_hash_table_contains (known, id))
+        continue;
+      g_hash_table_add (known, g_strdup (id));
+      g_ptr_array_add (list, g_strdup (id));
+
+      folder = resolve_workspace (source, id, dir);
+      if (folder != NULL && !g_hash_table_contains (claimed, folder))
+        {
+          g_hash_table_add (claimed, g_strdup (folder));
+          g_hash_table_insert (layout->folders, g_strdup (id), folder);
+        }
+      else
+        g_free (folder);
+    }
+
+  return _lab_legacy_step_done (db, rc, error);
 }
 
 static gboolean
@@ -171,7 +196,6 @@ query_layout (LabLegacySource  *source,
   const char *root = _lab_legacy_source_get_workspace_path (source);
   g_autoptr(GHashTable) claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  int rc;
 
   layout->session_ids = g_ptr_array_new_with_free_func (g_free);
   layout->folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -181,87 +205,28 @@ query_layout (LabLegacySource  *source,
 
   if (session_cols != NULL)
     {
-      g_autoptr(sqlite3_stmt) stmt = NULL;
       g_autofree char *sql = g_strdup_printf ("SELECT id, %s FROM session ORDER BY rowid",
-                                              has_column (session_cols, "workspace_dir")
+                                              _lab_legacy_has_column (session_cols, "workspace_dir")
                                               ? "workspace_dir" : "NULL");
 
-      rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-      if (rc != SQLITE_OK)
-        return _lab_legacy_sqlite_error (error, db, rc, db_path);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          g_autofree char *id = _lab_legacy_column_to_text (stmt, 0);
-          g_autofree char *dir = _lab_legacy_column_to_text (stmt, 1);
-          char *folder;
-
-          if (id == NULL)
-            id = g_strdup ("");
-          if (g_hash_table_contains (known, id))
-            continue;
-          g_hash_table_add (known, g_strdup (id));
-          g_ptr_array_add (layout->session_ids, g_strdup (id));
-
-          folder = resolve_workspace (source, id, dir);
-          if (folder != NULL && !g_hash_table_contains (claimed, folder))
-            {
-              g_hash_table_add (claimed, g_strdup (folder));
-              g_hash_table_insert (layout->folders, g_strdup (id), folder);
-            }
-          else
-            g_free (folder);
-        }
-      if (rc != SQLITE_DONE)
-        return _lab_legacy_sqlite_error (error, db, rc, db_path);
+      if (!add_sessions (source, db, sql, layout->session_ids, known, claimed, layout, error))
+        return FALSE;
     }
 
-  if (event_cols != NULL)
-    {
-      g_autoptr(sqlite3_stmt) stmt = NULL;
-      const char *sql = has_column (event_cols, "session_id")
-                        ? "SELECT DISTINCT session_id FROM event ORDER BY 1"
-                        : "SELECT DISTINCT NULL FROM event";
-
-      rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-      if (rc != SQLITE_OK)
-        return _lab_legacy_sqlite_error (error, db, rc, db_path);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          g_autofree char *id = _lab_legacy_column_to_text (stmt, 0);
-          char *folder;
-
-          if (id == NULL)
-            id = g_strdup ("");
-          if (g_hash_table_contains (known, id))
-            continue;
-          g_hash_table_add (known, g_strdup (id));
-          g_ptr_array_add (layout->recovered, g_strdup (id));
-
-          folder = resolve_workspace (source, id, NULL);
-          if (folder != NULL && !g_hash_table_contains (claimed, folder))
-            {
-              g_hash_table_add (claimed, g_strdup (folder));
-              g_hash_table_insert (layout->folders, g_strdup (id), folder);
-            }
-          else
-            g_free (folder);
-        }
-      if (rc != SQLITE_DONE)
-        return _lab_legacy_sqlite_error (error, db, rc, db_path);
-    }
+  /* Sessions only the events name. */
+  if (event_cols != NULL &&
+      !add_sessions (source, db, _lab_legacy_has_column (event_cols, "session_id")
+                                 ? "SELECT DISTINCT session_id, NULL FROM event ORDER BY 1"
+                                 : "SELECT DISTINCT NULL, NULL FROM event",
+                     layout->recovered, known, claimed, layout, error))
+    return FALSE;
 
   /* What else is in workspace/, and the server's log beside the database. */
   if (is_real_dir (root))
     {
-      g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-      const char *name;
+      g_autoptr(GPtrArray) names = lab_dir_list_sorted (root, NULL);
 
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        g_ptr_array_add (names, g_strdup (name));
-      g_ptr_array_sort (names, compare_names);
-
-      for (guint i = 0; i < names->len; i++)
+      for (guint i = 0; names != NULL && i < names->len; i++)
         {
           g_autofree char *path = g_build_filename (root, names->pdata[i], NULL);
 
@@ -269,8 +234,13 @@ query_layout (LabLegacySource  *source,
             continue;
           if (is_real_dir (path))
             {
-              g_ptr_array_add (layout->orphans, g_strdup (names->pdata[i]));
-              g_hash_table_insert (layout->folders, g_strdup (names->pdata[i]), g_strdup (path));
+              /* Named like a session that claimed another folder: kept apart. */
+              const char *name = names->pdata[i];
+              char *id = g_hash_table_contains (known, name)
+                         ? g_strconcat ("workspace:", name, NULL) : g_strdup (name);
+
+              g_ptr_array_add (layout->orphans, id);
+              g_hash_table_insert (layout->folders, g_strdup (id), g_strdup (path));
             }
           else
             g_ptr_array_add (layout->loose, g_steal_pointer (&path));
@@ -286,28 +256,6 @@ query_layout (LabLegacySource  *source,
   }
 
   return TRUE;
-}
-
-static void
-extend_time_span (LabLegacySource *source,
-                  sqlite3         *db,
-                  const char      *table,
-                  const char      *column)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT min (\"%s\"), max (\"%s\") FROM \"%s\"",
-                                          column, column, table);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK || sqlite3_step (stmt) != SQLITE_ROW)
-    return;
-
-  for (int i = 0; i < 2; i++)
-    {
-      gint64 usec;
-
-      if (_lab_legacy_column_time (stmt, i, &usec))
-        _lab_legacy_source_extend_time (source, usec);
-    }
 }
 
 static gboolean
@@ -358,35 +306,36 @@ _lab_legacy_events_inspect (LabLegacySource  *source,
   if (!read_columns (source, db, &session_cols, &event_cols, error))
     return FALSE;
 
-  if (session_cols != NULL)
+  {
+    const struct
     {
-      gint64 n = _lab_legacy_count_rows (db, "session", db_path, error);
+      const char *name;
+      GPtrArray *columns;
+      const char * const *known;
+      const char *time;
+    } t[] = {
+      { "session", session_cols, session_columns, "created_at" },
+      { "event", event_cols, event_columns, "timestamp" },
+    };
 
-      if (n < 0)
-        return FALSE;
-      _lab_legacy_note_columns (source, "session", session_cols, session_columns);
-      _lab_legacy_source_add_count (source, "session", n, 0);
-      if (has_column (session_cols, "created_at"))
-        extend_time_span (source, db, "session", "created_at");
-    }
-  else
-    _lab_legacy_source_add_note (source, _("The table “%s” is missing; there is nothing to "
-                                           "migrate from it."), "session");
+    for (guint i = 0; i < G_N_ELEMENTS (t); i++)
+      {
+        gint64 n;
 
-  if (event_cols != NULL)
-    {
-      gint64 n = _lab_legacy_count_rows (db, "event", db_path, error);
-
-      if (n < 0)
-        return FALSE;
-      _lab_legacy_note_columns (source, "event", event_cols, event_columns);
-      _lab_legacy_source_add_count (source, "event", n, 0);
-      if (has_column (event_cols, "timestamp"))
-        extend_time_span (source, db, "event", "timestamp");
-    }
-  else
-    _lab_legacy_source_add_note (source, _("The table “%s” is missing; there is nothing to "
-                                           "migrate from it."), "event");
+        if (t[i].columns == NULL)
+          {
+            _lab_legacy_note_missing_table (source, t[i].name);
+            continue;
+          }
+        n = _lab_legacy_count_rows (db, t[i].name, db_path, error);
+        if (n < 0)
+          return FALSE;
+        _lab_legacy_note_columns (source, t[i].name, t[i].columns, t[i].known);
+        _lab_legacy_source_add_count (source, t[i].name, n, 0);
+        if (_lab_legacy_has_column (t[i].columns, t[i].time))
+          _lab_legacy_extend_time_span (source, db, t[i].name, t[i].time);
+      }
+  }
 
   if (!query_layout (source, db, session_cols, event_cols, &layout, error))
     return FALSE;
@@ -467,31 +416,6 @@ session_info_get (Reader     *r,
   return info;
 }
 
-static gboolean
-prepare (Reader         *r,
-         const char     *sql,
-         sqlite3_stmt  **stmt,
-         GError        **error)
-{
-  int rc = sqlite3_prepare_v2 (r->db, sql, -1, stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    return _lab_legacy_sqlite_error (error, r->db, rc, r->db_path);
-
-  return TRUE;
-}
-
-static gboolean
-step_error (Reader  *r,
-            int      rc,
-            GError **error)
-{
-  if (rc == SQLITE_DONE)
-    return TRUE;
-
-  return _lab_legacy_sqlite_error (error, r->db, rc, r->db_path);
-}
-
 /* The payload's content: {"type": …, "content": {…}} as the server writes
  * it, or the payload itself when it has no content member. */
 static JsonNode *
@@ -515,7 +439,8 @@ payload_type (JsonNode *payload)
     return NULL;
 
   type = json_object_get_member (json_node_get_object (payload), "type");
-  if (type == NULL || !JSON_NODE_HOLDS_VALUE (type) || json_node_get_value_type (type) != G_TYPE_STRING)
+  if (type == NULL || !JSON_NODE_HOLDS_VALUE (type) ||
+      json_node_get_value_type (type) != G_TYPE_STRING)
     return NULL;
 
   return json_node_get_string (type);
@@ -625,7 +550,8 @@ parse_payload (sqlite3_stmt  *stmt,
 
   if (col < 0 || sqlite3_column_type (stmt, col) == SQLITE_NULL)
     return NULL;
-  if (sqlite3_column_type (stmt, col) != SQLITE_TEXT && sqlite3_column_type (stmt, col) != SQLITE_BLOB)
+  if (sqlite3_column_type (stmt, col) != SQLITE_TEXT &&
+      sqlite3_column_type (stmt, col) != SQLITE_BLOB)
     return _lab_legacy_column_to_json (stmt, col);
 
   text = (const char *) sqlite3_column_text (stmt, col);
@@ -645,18 +571,20 @@ gather_session_infos (Reader  *r,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  if (r->event_cols == NULL || !has_column (r->event_cols, "session_id"))
+  if (r->event_cols == NULL || !_lab_legacy_has_column (r->event_cols, "session_id"))
     return TRUE;
 
   /* Times and who took part, per session. */
   {
+    gboolean has_type = _lab_legacy_has_column (r->event_cols, "event_type");
+    gboolean has_time = _lab_legacy_has_column (r->event_cols, "timestamp");
+    const char *type_column = has_type ? "event_type" : "NULL";
+    const char *time_column = has_time ? "\"timestamp\"" : "NULL";
     g_autofree char *sql = g_strdup_printf ("SELECT session_id, %s, min (%s), max (%s) FROM event "
                                             "GROUP BY session_id, 2",
-                                            has_column (r->event_cols, "event_type") ? "event_type" : "NULL",
-                                            has_column (r->event_cols, "timestamp") ? "\"timestamp\"" : "NULL",
-                                            has_column (r->event_cols, "timestamp") ? "\"timestamp\"" : "NULL");
+                                            type_column, time_column, time_column);
 
-    if (!prepare (r, sql, &stmt, error))
+    if (!_lab_legacy_prepare (r->db, sql, &stmt, error))
       return FALSE;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
@@ -675,20 +603,23 @@ gather_session_infos (Reader  *r,
         else if (mapping != NULL && g_strcmp0 (mapping->author, "Agent") == 0)
           info->has_agent = TRUE;
       }
-    if (!step_error (r, rc, error))
+    if (!_lab_legacy_step_done (r->db, rc, error))
       return FALSE;
     g_clear_pointer (&stmt, sqlite3_finalize);
   }
 
   /* The first user message titles the session; the agent's start says the model. */
-  if (has_column (r->event_cols, "event_type") && has_column (r->event_cols, "event_payload"))
+  if (_lab_legacy_has_column (r->event_cols, "event_type") &&
+      _lab_legacy_has_column (r->event_cols, "event_payload"))
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT session_id, event_type, event_payload FROM event "
-                                              "WHERE event_type IN ('user_message', 'agent_initialized', "
-                                              "'init_agent') ORDER BY session_id, %s rowid",
-                                              has_column (r->event_cols, "timestamp") ? "\"timestamp\"," : "");
+      gboolean has_time = _lab_legacy_has_column (r->event_cols, "timestamp");
+      const char *time = has_time ? "\"timestamp\"," : "";
+      g_autofree char *sql = g_strdup_printf ("SELECT session_id, event_type, event_payload "
+                                              "FROM event WHERE event_type IN ('user_message', "
+                                              "'agent_initialized', 'init_agent') "
+                                              "ORDER BY session_id, %s rowid", time);
 
-      if (!prepare (r, sql, &stmt, error))
+      if (!_lab_legacy_prepare (r->db, sql, &stmt, error))
         return FALSE;
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
@@ -700,19 +631,20 @@ gather_session_infos (Reader  *r,
           JsonNode *content;
 
           /* Only the first of each is needed. */
-          if (g_str_equal (type, "user_message") ? info->first_user_message != NULL : info->model != NULL)
+          gboolean user = g_str_equal (type, "user_message");
+
+          if (user ? info->first_user_message != NULL : info->model != NULL)
             continue;
           payload = parse_payload (stmt, 2, &parse_error);
           content = payload_content (payload);
 
-          if (g_str_equal (type, "user_message"))
+          if (user)
             {
               g_autofree char *taken = NULL;
 
-              if (info->first_user_message == NULL)
-                info->first_user_message = content_text (content, "text", &taken);
+              info->first_user_message = content_text (content, "text", &taken);
             }
-          else if (info->model == NULL)
+          else
             {
               const char *model = content_string (content, "model_name");
 
@@ -721,7 +653,7 @@ gather_session_infos (Reader  *r,
               info->model = g_strdup (model);
             }
         }
-      if (!step_error (r, rc, error))
+      if (!_lab_legacy_step_done (r->db, rc, error))
         return FALSE;
     }
 
@@ -783,7 +715,7 @@ emit_sessions (Reader  *r,
     {
       g_clear_pointer (&sql, g_free);
       sql = g_strdup ("SELECT NULL AS __rowid, * FROM session ORDER BY id");
-      if (!prepare (r, sql, &stmt, error))
+      if (!_lab_legacy_prepare (r->db, sql, &stmt, error))
         return FALSE;
     }
   cols = _lab_legacy_stmt_columns (stmt);
@@ -861,7 +793,7 @@ emit_sessions (Reader  *r,
         return FALSE;
     }
 
-  return step_error (r, rc, error);
+  return _lab_legacy_step_done (r->db, rc, error);
 }
 
 /* Sessions the session table does not have: events that name them, or a
@@ -874,35 +806,25 @@ emit_made_session (Reader      *r,
                    GError     **error)
 {
   g_autoptr(JsonObject) row = json_object_new ();
-  g_autoptr(JsonObject) legacy = json_object_new ();
   g_autofree char *identity = g_strjoin ("\x1f", KIND, id, why, NULL);
+  g_autofree char *dir = g_path_get_dirname (r->db_path);
   SessionInfo *info = session_info_get (r, id);
+  gboolean files = g_str_equal (id, FILES_SESSION);
   g_autofree char *created = NULL;
 
   if (info->first == 0)
     {
-      struct stat st;
-
-      info->first = stat (r->db_path, &st) == 0 ? (gint64) st.st_mtime * G_USEC_PER_SEC : 0;
+      info->first = _lab_legacy_file_time (r->db_path);
       info->last = MAX (info->last, info->first);
     }
   created = lab_timestamp_format (info->first);
 
   fill_session_row (row, info, title);
   json_object_set_string_member (row, "created_at", created);
-  json_object_set_string_member (legacy, "source", KIND);
-  if (g_str_equal (id, FILES_SESSION))
-    {
-      g_autofree char *dir = g_path_get_dirname (r->db_path);
-
-      json_object_set_string_member (legacy, "files_of", dir);
-    }
-  else
-    {
-      json_object_set_string_member (legacy, "id", id);
-      json_object_set_string_member (legacy, "recovered", why);
-    }
-  json_object_set_object_member (row, "metadata", _lab_legacy_make_metadata (NULL, legacy));
+  json_object_set_object_member (row, "metadata",
+                                 _lab_legacy_made_session_metadata (KIND, files ? NULL : id,
+                                                                    files ? NULL : why,
+                                                                    files ? dir : NULL));
 
   return _lab_legacy_emit_session (r->emitter, id, identity, row, error);
 }
@@ -915,7 +837,8 @@ emit_made_sessions (Reader  *r,
     {
       const char *id = g_ptr_array_index (r->layout.recovered, i);
       SessionInfo *info = session_info_get (r, id);
-      g_autofree char *fallback = id[0] ? default_title (id) : g_strdup (_("Events without a session"));
+      g_autofree char *fallback = id[0] ? default_title (id)
+                                        : g_strdup (_("Events without a session"));
       g_autofree char *title = _lab_legacy_make_title (info->first_user_message, fallback);
 
       _lab_legacy_emit_issue (r->emitter, id[0] ? id : "(none)",
@@ -953,34 +876,11 @@ static JsonNode *
 make_tool_calls (JsonNode   *content,
                  const char *orig_id)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *call_id = content_string (content, "tool_call_id");
   const char *name = content_string (content, "tool_name");
-  JsonNode *input = content_member (content, "tool_input");
 
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, call_id ? call_id : orig_id);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "function");
-  json_builder_set_member_name (builder, "function");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name ? name : "");
-  json_builder_set_member_name (builder, "arguments");
-  if (input != NULL)
-    json_builder_add_value (builder, json_node_copy (input));
-  else
-    {
-      json_builder_begin_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-
-  return json_builder_get_root (builder);
+  return _lab_legacy_tool_calls (call_id ? call_id : orig_id, name ? name : "",
+                                 content_member (content, "tool_input"));
 }
 
 static gboolean
@@ -1037,7 +937,8 @@ emit_event (Reader        *r,
   if (!_lab_legacy_set_time (row, mapping ? "created_at" : "timestamp",
                              stmt, _lab_legacy_col (cols, "timestamp"),
                              session_info_get (r, session)->first, legacy, NULL))
-    _lab_legacy_emit_issue (r->emitter, orig_id, _("no valid time; its session’s first time is used"));
+    _lab_legacy_emit_issue (r->emitter, orig_id,
+                            _("no valid time; its session’s first time is used"));
 
   extra = _lab_legacy_extra_columns (stmt, event_columns);
   if (extra != NULL)
@@ -1115,15 +1016,18 @@ emit_events (Reader  *r,
 {
   g_auto(LabLegacyCursor) cursor = { 0 };
   g_autoptr(GHashTable) cols = NULL;
+  gboolean has_time;
   const char *order;
   int rc;
 
   if (r->event_cols == NULL)
     return TRUE;
 
-  order = has_column (r->event_cols, "timestamp") ? "session_id, \"timestamp\", " : "session_id, ";
-  if (!has_column (r->event_cols, "session_id"))
-    order = has_column (r->event_cols, "timestamp") ? "\"timestamp\", " : "";
+  has_time = _lab_legacy_has_column (r->event_cols, "timestamp");
+  if (_lab_legacy_has_column (r->event_cols, "session_id"))
+    order = has_time ? "session_id, \"timestamp\", " : "session_id, ";
+  else
+    order = has_time ? "\"timestamp\", " : "";
   if (!_lab_legacy_cursor_open (&cursor, r->db, "event", order, r->db_path, error))
     return FALSE;
   cols = _lab_legacy_stmt_columns (cursor.stmt);
@@ -1135,11 +1039,12 @@ emit_events (Reader  *r,
 
       r->done++;
       if (r->done % 512 == 0 &&
-          !_lab_legacy_emitter_check (r->emitter, r->total > 0 ? (double) r->done / r->total : 0, error))
+          !_lab_legacy_emitter_check (r->emitter, r->total > 0 ? (double) r->done / r->total : 0,
+                                      error))
         return FALSE;
     }
 
-  return step_error (r, rc, error);
+  return _lab_legacy_step_done (r->db, rc, error);
 }
 
 static gboolean
@@ -1242,7 +1147,7 @@ _lab_legacy_events_count (LabLegacySource    *source,
   if (columns == NULL)
     return TRUE;
 
-  rc = sqlite3_prepare_v2 (db, has_column (columns, "session_id")
+  rc = sqlite3_prepare_v2 (db, _lab_legacy_has_column (columns, "session_id")
                                ? "SELECT session_id, count (*) FROM event GROUP BY session_id"
                                : "SELECT NULL, count (*) FROM event", -1, &stmt, NULL);
   if (rc != SQLITE_OK)
@@ -1253,7 +1158,8 @@ _lab_legacy_events_count (LabLegacySource    *source,
     {
       g_autofree char *session = _lab_legacy_column_to_text (stmt, 0);
 
-      func (session ? session : "", "messages+agent_activity", sqlite3_column_int64 (stmt, 1), user_data);
+      func (session ? session : "", "messages+agent_activity", sqlite3_column_int64 (stmt, 1),
+            user_data);
     }
   if (rc != SQLITE_DONE)
     return _lab_legacy_sqlite_error (error, db, rc, db_path);

@@ -36,7 +36,8 @@ static const char * const metric_columns[] = {
   "id", "session_id", "timestamp", "cpu_usage", "memory_usage", "active_agents", NULL
 };
 static const char * const activity_columns[] = {
-  "id", "session_id", "agent_id", "timestamp", "activity_type", "message", "status", "metadata", NULL
+  "id", "session_id", "agent_id", "timestamp", "activity_type", "message", "status", "metadata",
+  NULL
 };
 static const char * const meeting_columns[] = {
   "id", "session_id", "meeting_id", "timestamp", "participants", "topic", "agenda", "transcript",
@@ -116,19 +117,6 @@ session_info_add_time (SessionInfo *info,
     info->last = usec;
 }
 
-static gboolean
-has_column (GPtrArray  *columns,
-            const char *name)
-{
-  for (guint i = 0; columns != NULL && i < columns->len; i++)
-    {
-      if (g_str_equal (g_ptr_array_index (columns, i), name))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /*
  * The files of the layout other than the database: where each folder or file
  * goes. Output folders named after a session go to that session's workspace;
@@ -167,27 +155,6 @@ add_group (GPtrArray  *groups,
   g_ptr_array_add (groups, group);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static GPtrArray *
-list_names (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-
-  return names;
-}
-
 static gboolean
 is_layout_root (LabLegacySource *source)
 {
@@ -198,6 +165,15 @@ is_layout_root (LabLegacySource *source)
 }
 
 /* @sessions: (nullable): legacy session ids, to recognise output folders */
+/* The sorted names in @folder; none if it cannot be read. */
+static GPtrArray *
+list_names (const char *folder)
+{
+  GPtrArray *names = lab_dir_list_sorted (folder, NULL);
+
+  return names ? names : g_ptr_array_new_with_free_func (g_free);
+}
+
 static GPtrArray *
 collect_file_groups (LabLegacySource *source,
                      GHashTable      *sessions)
@@ -256,36 +232,6 @@ collect_file_groups (LabLegacySource *source,
   return groups;
 }
 
-static void
-note_missing_table (LabLegacySource *source,
-                    const char      *table)
-{
-  _lab_legacy_source_add_note (source, _("The table “%s” is missing; there is nothing to "
-                                         "migrate from it."), table);
-}
-
-static void
-extend_time_span (LabLegacySource *source,
-                  sqlite3         *db,
-                  const char      *table,
-                  const char      *column)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT min (\"%s\"), max (\"%s\") FROM \"%s\"",
-                                          column, column, table);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK || sqlite3_step (stmt) != SQLITE_ROW)
-    return;
-
-  for (int i = 0; i < 2; i++)
-    {
-      gint64 usec;
-
-      if (_lab_legacy_column_time (stmt, i, &usec))
-        _lab_legacy_source_extend_time (source, usec);
-    }
-}
-
 gboolean
 _lab_legacy_lab_inspect (LabLegacySource  *source,
                          sqlite3          *db,
@@ -310,11 +256,11 @@ _lab_legacy_lab_inspect (LabLegacySource  *source,
         }
       if (columns == NULL)
         {
-          note_missing_table (source, tables[t].name);
+          _lab_legacy_note_missing_table (source, tables[t].name);
           continue;
         }
 
-      if (t == 0 && !has_column (columns, "id"))
+      if (t == 0 && !_lab_legacy_has_column (columns, "id"))
         {
           g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID,
                        _("The sessions table of “%s” has no id column; it is not an AI Research "
@@ -329,10 +275,10 @@ _lab_legacy_lab_inspect (LabLegacySource  *source,
         return FALSE;
       _lab_legacy_source_add_count (source, tables[t].name, n, 0);
 
-      if (has_column (columns, tables[t].time_column))
-        extend_time_span (source, db, tables[t].name, tables[t].time_column);
-      if (t == 0 && has_column (columns, "updated_at"))
-        extend_time_span (source, db, "sessions", "updated_at");
+      if (_lab_legacy_has_column (columns, tables[t].time_column))
+        _lab_legacy_extend_time_span (source, db, tables[t].name, tables[t].time_column);
+      if (t == 0 && _lab_legacy_has_column (columns, "updated_at"))
+        _lab_legacy_extend_time_span (source, db, "sessions", "updated_at");
     }
 
   if (stat (db_path, &st) == 0)
@@ -343,7 +289,8 @@ _lab_legacy_lab_inspect (LabLegacySource  *source,
     files_size += lab_path_disk_usage (((FileGroup *) groups->pdata[i])->path, &n_files);
   if (is_layout_root (source))
     {
-      g_autofree char *backups = g_build_filename (lab_legacy_source_get_path (source), "backups", NULL);
+      g_autofree char *backups = g_build_filename (lab_legacy_source_get_path (source), "backups",
+                                                   NULL);
       guint64 n_backups = 0;
       guint64 backups_size = lab_path_disk_usage (backups, &n_backups);
 
@@ -387,31 +334,6 @@ reader_columns (Reader     *r,
   return g_hash_table_lookup (r->columns, table);
 }
 
-static gboolean
-prepare (Reader         *r,
-         const char     *sql,
-         sqlite3_stmt  **stmt,
-         GError        **error)
-{
-  int rc = sqlite3_prepare_v2 (r->db, sql, -1, stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    return _lab_legacy_sqlite_error (error, r->db, rc, r->db_path);
-
-  return TRUE;
-}
-
-static gboolean
-step_error (Reader  *r,
-            int      rc,
-            GError **error)
-{
-  if (rc == SQLITE_DONE)
-    return TRUE;
-
-  return _lab_legacy_sqlite_error (error, r->db, rc, r->db_path);
-}
-
 /* A cursor over the table's rows, by session and time when it has them. */
 static gboolean
 open_rows (Reader           *r,
@@ -423,9 +345,9 @@ open_rows (Reader           *r,
   GPtrArray *columns = reader_columns (r, table);
   g_autoptr(GString) order = g_string_new (NULL);
 
-  if (by_session && has_column (columns, "session_id"))
+  if (by_session && _lab_legacy_has_column (columns, "session_id"))
     g_string_append (order, "\"session_id\", ");
-  if (has_column (columns, "timestamp"))
+  if (_lab_legacy_has_column (columns, "timestamp"))
     g_string_append (order, "\"timestamp\", ");
 
   return _lab_legacy_cursor_open (cursor, r->db, table, order->str, r->db_path, error);
@@ -586,12 +508,13 @@ gather_session_infos (Reader  *r,
       g_autofree char *sql = NULL;
       int rc;
 
-      if (columns == NULL || !has_column (columns, "session_id") || !has_column (columns, "timestamp"))
+      if (columns == NULL || !_lab_legacy_has_column (columns, "session_id") ||
+          !_lab_legacy_has_column (columns, "timestamp"))
         continue;
 
       sql = g_strdup_printf ("SELECT session_id, max (\"timestamp\") FROM \"%s\" "
                              "WHERE session_id IS NOT NULL GROUP BY session_id", tables[t].name);
-      if (!prepare (r, sql, &stmt, error))
+      if (!_lab_legacy_prepare (r->db, sql, &stmt, error))
         return FALSE;
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
@@ -601,7 +524,7 @@ gather_session_infos (Reader  *r,
           if (_lab_legacy_column_time (stmt, 1, &usec))
             session_info_add_time (session_info_get (r->infos, id), usec);
         }
-      if (!step_error (r, rc, error))
+      if (!_lab_legacy_step_done (r->db, rc, error))
         return FALSE;
     }
 
@@ -618,8 +541,8 @@ gather_session_infos (Reader  *r,
         g_autofree char *sql = NULL;
         int rc;
 
-        if (columns == NULL || !has_column (columns, "session_id") ||
-            !has_column (columns, people[p].column))
+        if (columns == NULL || !_lab_legacy_has_column (columns, "session_id") ||
+            !_lab_legacy_has_column (columns, people[p].column))
           continue;
 
         sql = g_strdup_printf ("SELECT session_id, \"%s\" FROM \"%s\" WHERE session_id IS NOT NULL "
@@ -628,10 +551,11 @@ gather_session_infos (Reader  *r,
         if (sqlite3_prepare_v2 (r->db, sql, -1, &stmt, NULL) != SQLITE_OK)
           {
             g_clear_pointer (&sql, g_free);
-            sql = g_strdup_printf ("SELECT session_id, \"%s\" FROM \"%s\" WHERE session_id IS NOT NULL "
+            sql = g_strdup_printf ("SELECT session_id, \"%s\" FROM \"%s\" "
+                                   "WHERE session_id IS NOT NULL "
                                    "GROUP BY session_id, \"%s\" ORDER BY session_id",
                                    people[p].column, people[p].table, people[p].column);
-            if (!prepare (r, sql, &stmt, error))
+            if (!_lab_legacy_prepare (r->db, sql, &stmt, error))
               return FALSE;
           }
         while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -641,7 +565,7 @@ gather_session_infos (Reader  *r,
 
             session_info_add_participant (session_info_get (r->infos, id), name);
           }
-        if (!step_error (r, rc, error))
+        if (!_lab_legacy_step_done (r->db, rc, error))
           return FALSE;
       }
   }
@@ -709,11 +633,7 @@ emit_sessions (Reader  *r,
           if (updated_col < 0 || !_lab_legacy_column_time (stmt, updated_col, &created))
             created = info->last;
           if (created == 0)
-            {
-              struct stat st;
-
-              created = stat (r->db_path, &st) == 0 ? (gint64) st.st_mtime * G_USEC_PER_SEC : 0;
-            }
+            created = _lab_legacy_file_time (r->db_path);
           _lab_legacy_emit_issue (r->emitter, item, _("no valid creation time; the earliest "
                                                       "time known for it is used"));
         }
@@ -770,10 +690,13 @@ emit_sessions (Reader  *r,
       list = string_list_member (metadata, "keywords");
       if (list == NULL)
         list = string_list_member (config, "keywords");
-      json_object_set_array_member (row, "keywords", list ? json_array_ref (list) : json_array_new ());
+      json_object_set_array_member (row, "keywords",
+                                    list ? json_array_ref (list) : json_array_new ());
 
-      json_object_set_member (row, "config", config ? json_node_copy (config) : json_node_new (JSON_NODE_NULL));
-      json_object_set_member (row, "results", results ? json_node_copy (results) : json_node_new (JSON_NODE_NULL));
+      json_object_set_member (row, "config",
+                              config ? json_node_copy (config) : json_node_new (JSON_NODE_NULL));
+      json_object_set_member (row, "results",
+                              results ? json_node_copy (results) : json_node_new (JSON_NODE_NULL));
       if (logs != NULL)
         json_object_set_member (legacy, "logs", json_node_copy (logs));
       add_extra (legacy, stmt, session_columns);
@@ -789,7 +712,7 @@ emit_sessions (Reader  *r,
       g_hash_table_add (r->sessions, g_strdup (orig_id));
     }
 
-  return step_error (r, rc, error);
+  return _lab_legacy_step_done (r->db, rc, error);
 }
 
 static gboolean
@@ -800,16 +723,13 @@ emit_recovered_session (Reader      *r,
                         GError     **error)
 {
   g_autoptr(JsonObject) row = json_object_new ();
-  g_autoptr(JsonObject) legacy = json_object_new ();
   SessionInfo *info = session_info_get (r->infos, orig_id);
+  gboolean files = g_str_equal (orig_id, FILES_SESSION);
+  JsonObject *metadata;
   g_autofree char *time = NULL;
 
   if (info->last == 0)
-    {
-      struct stat st;
-
-      info->last = stat (r->db_path, &st) == 0 ? (gint64) st.st_mtime * G_USEC_PER_SEC : 0;
-    }
+    info->last = _lab_legacy_file_time (r->db_path);
   info->created = info->last;
   time = lab_timestamp_format (info->last);
 
@@ -820,15 +740,12 @@ emit_recovered_session (Reader      *r,
   json_object_set_string_member (row, "last_activity_at", time);
   json_object_set_array_member (row, "participants", strings_to_array (info->participants));
 
-  json_object_set_string_member (legacy, "source", KIND);
-  if (g_strcmp0 (orig_id, FILES_SESSION) != 0)
-    {
-      json_object_set_string_member (legacy, "id", orig_id);
-      json_object_set_boolean_member (legacy, "recovered", TRUE);
-    }
+  if (files)
+    metadata = _lab_legacy_made_session_metadata (KIND, NULL, NULL,
+                                                  lab_legacy_source_get_path (r->source));
   else
-    json_object_set_string_member (legacy, "files_of", lab_legacy_source_get_path (r->source));
-  json_object_set_object_member (row, "metadata", _lab_legacy_make_metadata (NULL, legacy));
+    metadata = _lab_legacy_made_session_metadata (KIND, orig_id, "rows", NULL);
+  json_object_set_object_member (row, "metadata", metadata);
 
   if (!_lab_legacy_emit_session (r->emitter, orig_id, identity, row, error))
     return FALSE;
@@ -854,11 +771,11 @@ emit_recovered_sessions (Reader  *r,
       if (columns == NULL)
         continue;
 
-      if (has_column (columns, "session_id"))
+      if (_lab_legacy_has_column (columns, "session_id"))
         sql = g_strdup_printf ("SELECT DISTINCT session_id FROM \"%s\"", tables[t].name);
       else
         sql = g_strdup_printf ("SELECT DISTINCT NULL FROM \"%s\"", tables[t].name);
-      if (!prepare (r, sql, &stmt, error))
+      if (!_lab_legacy_prepare (r->db, sql, &stmt, error))
         return FALSE;
 
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -884,7 +801,7 @@ emit_recovered_sessions (Reader  *r,
           if (!emit_recovered_session (r, id, title, identity, error))
             return FALSE;
         }
-      if (!step_error (r, rc, error))
+      if (!_lab_legacy_step_done (r->db, rc, error))
         return FALSE;
     }
 
@@ -899,7 +816,8 @@ progress_step (Reader  *r,
   if (r->done % 512 != 0)
     return TRUE;
 
-  return _lab_legacy_emitter_check (r->emitter, r->total > 0 ? (double) r->done / r->total : 0, error);
+  return _lab_legacy_emitter_check (r->emitter, r->total > 0 ? (double) r->done / r->total : 0,
+                                    error);
 }
 
 static const char *
@@ -927,6 +845,13 @@ role_for_log_type (const char *log_type,
   return "assistant";
 }
 
+static gboolean
+is_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
 static JsonNode *
 first_member (JsonNode           *node,
               const char * const *names)
@@ -952,147 +877,72 @@ make_tool_calls (JsonNode   *metadata,
                  const char *content)
 {
   static const char * const name_members[] = { "tool_name", "tool", "name", NULL };
-  static const char * const arg_members[] = { "arguments", "args", "tool_input", "input", "parameters", NULL };
+  static const char * const arg_members[] = { "arguments", "args", "tool_input", "input",
+                                             "parameters", NULL };
   static const char * const id_members[] = { "tool_call_id", "call_id", NULL };
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   JsonNode *name = first_member (metadata, name_members);
   JsonNode *args = first_member (metadata, arg_members);
   JsonNode *id = first_member (metadata, id_members);
 
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  if (id != NULL && JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING)
-    json_builder_add_string_value (builder, json_node_get_string (id));
-  else
-    json_builder_add_string_value (builder, orig_id);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "function");
-  json_builder_set_member_name (builder, "function");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  if (name != NULL && JSON_NODE_HOLDS_VALUE (name) && json_node_get_value_type (name) == G_TYPE_STRING)
-    json_builder_add_string_value (builder, json_node_get_string (name));
-  else
-    json_builder_add_string_value (builder, content ? content : "");
-  json_builder_set_member_name (builder, "arguments");
-  if (args != NULL)
-    json_builder_add_value (builder, json_node_copy (args));
-  else
-    {
-      json_builder_begin_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-
-  return json_builder_get_root (builder);
+  /* Without a name in the metadata, the message is the tool's name. */
+  return _lab_legacy_tool_calls (is_string (id) ? json_node_get_string (id) : orig_id,
+                                 is_string (name) ? json_node_get_string (name)
+                                                  : (content ? content : ""),
+                                 args);
 }
 
-static gboolean
-emit_chat_logs (Reader  *r,
-                GError **error)
+/* One row of a child table being mapped: what every table has in common is
+ * done by emit_children(), the rest by the table's fill function. */
+typedef struct
 {
-  g_auto(LabLegacyCursor) cursor = { 0 };
   sqlite3_stmt *stmt;
-  g_autoptr(GHashTable) cols = NULL;
-  int rc;
+  GHashTable *cols;
+  JsonObject *row;
+  JsonObject *legacy;
+  JsonNode *metadata;   /* the legacy row's own metadata, parsed, or NULL */
+  const char *orig_id;
+  const char *item;     /* "<table> <id>", for the report */
+} ChildRow;
 
-  if (reader_columns (r, "chat_logs") == NULL)
-    return TRUE;
-  if (!open_rows (r, "chat_logs", TRUE, &cursor, error))
-    return FALSE;
-  stmt = cursor.stmt;
-  cols = _lab_legacy_stmt_columns (stmt);
+typedef void (*FillFunc) (Reader   *r,
+                          ChildRow *c);
 
-  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
-    {
-      g_autoptr(JsonObject) row = json_object_new ();
-      g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);
-      g_autoptr(JsonNode) metadata = NULL;
-      g_autofree char *orig_id = row_orig_id (stmt, cols);
-      g_autofree char *session = child_session (stmt, _lab_legacy_col (cols, "session_id"), FALSE);
-      g_autofree char *log_type = NULL;
-      g_autofree char *author = NULL;
-      g_autofree char *message = NULL;
-      g_autofree char *item = g_strdup_printf ("chat_logs %s", orig_id);
-      const char *role;
-      int col;
+static char *
+text_column (ChildRow   *c,
+             const char *name)
+{
+  int col = _lab_legacy_col (c->cols, name);
 
-      metadata = json_column (r, stmt, _lab_legacy_col (cols, "metadata"), item);
-      if (!_lab_legacy_set_time (row, "created_at", stmt, _lab_legacy_col (cols, "timestamp"),
-                                 session_info_get (r->infos, session)->created, legacy, NULL))
-        _lab_legacy_emit_issue (r->emitter, item, _("no valid time; its session’s start is used"));
-
-      col = _lab_legacy_col (cols, "log_type");
-      log_type = col >= 0 ? _lab_legacy_column_to_text (stmt, col) : NULL;
-      col = _lab_legacy_col (cols, "author");
-      author = col >= 0 ? _lab_legacy_column_to_text (stmt, col) : NULL;
-      col = _lab_legacy_col (cols, "message");
-      message = col >= 0 ? _lab_legacy_column_to_text (stmt, col) : NULL;
-
-      role = role_for_log_type (log_type, author);
-      json_object_set_string_member (row, "role", role);
-      json_object_set_string_member (row, "author", author ? author : "");
-      json_object_set_string_member (row, "content", message ? message : "");
-      if (g_str_equal (role, "tool_call"))
-        json_object_set_member (row, "tool_calls", make_tool_calls (metadata, orig_id, message));
-      if (log_type != NULL)
-        json_object_set_string_member (legacy, "log_type", log_type);
-      add_extra (legacy, stmt, chat_columns);
-      json_object_set_object_member (row, "metadata", _lab_legacy_make_metadata (metadata, legacy));
-
-      if (!_lab_legacy_emit_row (r->emitter, "messages", session, orig_id, row, error) ||
-          !progress_step (r, error))
-        return FALSE;
-    }
-
-  return step_error (r, rc, error);
+  return col >= 0 ? _lab_legacy_column_to_text (c->stmt, col) : NULL;
 }
 
-static gboolean
-emit_activity (Reader  *r,
-               GError **error)
+static void
+fill_message (Reader   *r,
+              ChildRow *c)
 {
-  g_auto(LabLegacyCursor) cursor = { 0 };
-  sqlite3_stmt *stmt;
-  g_autoptr(GHashTable) cols = NULL;
-  int rc;
+  g_autofree char *log_type = text_column (c, "log_type");
+  g_autofree char *author = text_column (c, "author");
+  g_autofree char *message = text_column (c, "message");
+  const char *role = role_for_log_type (log_type, author);
 
-  if (reader_columns (r, "agent_activity") == NULL)
-    return TRUE;
-  if (!open_rows (r, "agent_activity", TRUE, &cursor, error))
-    return FALSE;
-  stmt = cursor.stmt;
-  cols = _lab_legacy_stmt_columns (stmt);
+  json_object_set_string_member (c->row, "role", role);
+  json_object_set_string_member (c->row, "author", author ? author : "");
+  json_object_set_string_member (c->row, "content", message ? message : "");
+  if (g_str_equal (role, "tool_call"))
+    json_object_set_member (c->row, "tool_calls",
+                            make_tool_calls (c->metadata, c->orig_id, message));
+  if (log_type != NULL)
+    json_object_set_string_member (c->legacy, "log_type", log_type);
+}
 
-  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
-    {
-      g_autoptr(JsonObject) row = json_object_new ();
-      g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);
-      g_autoptr(JsonNode) metadata = NULL;
-      g_autofree char *orig_id = row_orig_id (stmt, cols);
-      g_autofree char *session = child_session (stmt, _lab_legacy_col (cols, "session_id"), FALSE);
-      g_autofree char *item = g_strdup_printf ("agent_activity %s", orig_id);
-
-      metadata = json_column (r, stmt, _lab_legacy_col (cols, "metadata"), item);
-      if (!_lab_legacy_set_time (row, "timestamp", stmt, _lab_legacy_col (cols, "timestamp"),
-                                 session_info_get (r->infos, session)->created, legacy, NULL))
-        _lab_legacy_emit_issue (r->emitter, item, _("no valid time; its session’s start is used"));
-      set_text (row, "agent_id", stmt, _lab_legacy_col (cols, "agent_id"), "");
-      set_text (row, "activity_type", stmt, _lab_legacy_col (cols, "activity_type"), "");
-      set_text (row, "message", stmt, _lab_legacy_col (cols, "message"), "");
-      set_text (row, "status", stmt, _lab_legacy_col (cols, "status"), "");
-      add_extra (legacy, stmt, activity_columns);
-      json_object_set_object_member (row, "metadata", _lab_legacy_make_metadata (metadata, legacy));
-
-      if (!_lab_legacy_emit_row (r->emitter, "agent_activity", session, orig_id, row, error) ||
-          !progress_step (r, error))
-        return FALSE;
-    }
-
-  return step_error (r, rc, error);
+static void
+fill_activity (Reader   *r,
+               ChildRow *c)
+{
+  set_text (c->row, "agent_id", c->stmt, _lab_legacy_col (c->cols, "agent_id"), "");
+  set_text (c->row, "activity_type", c->stmt, _lab_legacy_col (c->cols, "activity_type"), "");
+  set_text (c->row, "message", c->stmt, _lab_legacy_col (c->cols, "message"), "");
+  set_text (c->row, "status", c->stmt, _lab_legacy_col (c->cols, "status"), "");
 }
 
 static void
@@ -1120,46 +970,16 @@ set_number (JsonObject   *row,
     }
 }
 
-static gboolean
-emit_metrics (Reader  *r,
-              GError **error)
+static void
+fill_metric (Reader   *r,
+             ChildRow *c)
 {
-  g_auto(LabLegacyCursor) cursor = { 0 };
-  sqlite3_stmt *stmt;
-  g_autoptr(GHashTable) cols = NULL;
-  int rc;
-
-  if (reader_columns (r, "metrics") == NULL)
-    return TRUE;
-  if (!open_rows (r, "metrics", TRUE, &cursor, error))
-    return FALSE;
-  stmt = cursor.stmt;
-  cols = _lab_legacy_stmt_columns (stmt);
-
-  while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
-    {
-      g_autoptr(JsonObject) row = json_object_new ();
-      g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);
-      g_autofree char *orig_id = row_orig_id (stmt, cols);
-      g_autofree char *session = child_session (stmt, _lab_legacy_col (cols, "session_id"), TRUE);
-      g_autofree char *item = g_strdup_printf ("metrics %s", orig_id);
-      gint64 fallback = session ? session_info_get (r->infos, session)->created : 0;
-
-      if (!_lab_legacy_set_time (row, "timestamp", stmt, _lab_legacy_col (cols, "timestamp"),
-                                 fallback, legacy, NULL))
-        _lab_legacy_emit_issue (r->emitter, item, _("no valid time; its session’s start is used"));
-      set_number (row, "cpu_usage", stmt, _lab_legacy_col (cols, "cpu_usage"), FALSE, legacy);
-      set_number (row, "memory_usage", stmt, _lab_legacy_col (cols, "memory_usage"), FALSE, legacy);
-      set_number (row, "active_agents", stmt, _lab_legacy_col (cols, "active_agents"), TRUE, legacy);
-      add_extra (legacy, stmt, metric_columns);
-      json_object_set_object_member (row, "metadata", _lab_legacy_make_metadata (NULL, legacy));
-
-      if (!_lab_legacy_emit_row (r->emitter, "metrics", session, orig_id, row, error) ||
-          !progress_step (r, error))
-        return FALSE;
-    }
-
-  return step_error (r, rc, error);
+  set_number (c->row, "cpu_usage", c->stmt, _lab_legacy_col (c->cols, "cpu_usage"), FALSE,
+              c->legacy);
+  set_number (c->row, "memory_usage", c->stmt, _lab_legacy_col (c->cols, "memory_usage"), FALSE,
+              c->legacy);
+  set_number (c->row, "active_agents", c->stmt, _lab_legacy_col (c->cols, "active_agents"), TRUE,
+              c->legacy);
 }
 
 /* Meeting participants are a list of names in LabData; a list of people
@@ -1180,7 +1000,8 @@ participant_names (JsonNode   *node,
           JsonNode *element = json_array_get_element (array, i);
           const char *name = NULL;
 
-          if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
             name = json_node_get_string (element);
           else
             {
@@ -1202,60 +1023,96 @@ participant_names (JsonNode   *node,
   return names;
 }
 
+static void
+fill_meeting (Reader   *r,
+              ChildRow *c)
+{
+  int participants_col = _lab_legacy_col (c->cols, "participants");
+  g_autoptr(JsonNode) participants = json_column (r, c->stmt, participants_col, c->item);
+  g_autoptr(JsonNode) agenda = json_column (r, c->stmt, _lab_legacy_col (c->cols, "agenda"),
+                                            c->item);
+  g_autoptr(JsonNode) outcomes = json_column (r, c->stmt, _lab_legacy_col (c->cols, "outcomes"),
+                                              c->item);
+  int col;
+
+  set_text (c->row, "topic", c->stmt, _lab_legacy_col (c->cols, "topic"), "");
+  set_text (c->row, "transcript", c->stmt, _lab_legacy_col (c->cols, "transcript"), "");
+  json_object_set_array_member (c->row, "participants",
+                                participant_names (participants, c->legacy));
+  json_object_set_member (c->row, "agenda",
+                          agenda ? json_node_ref (agenda) : json_node_new (JSON_NODE_NULL));
+  json_object_set_member (c->row, "outcomes",
+                          outcomes ? json_node_ref (outcomes) : json_node_new (JSON_NODE_NULL));
+  col = _lab_legacy_col (c->cols, "meeting_id");
+  if (col >= 0)
+    json_object_set_member (c->legacy, "meeting_id", _lab_legacy_column_to_json (c->stmt, col));
+}
+
+typedef struct
+{
+  const char *table;           /* legacy */
+  const char *target;          /* LabData */
+  const char *time_member;     /* the LabData column the legacy timestamp fills */
+  gboolean nullable_session;   /* LabData keeps rows without a session */
+  const char * const *known;
+  FillFunc fill;
+} ChildTable;
+
+static const ChildTable child_tables[] = {
+  { "chat_logs", "messages", "created_at", FALSE, chat_columns, fill_message },
+  { "agent_activity", "agent_activity", "timestamp", FALSE, activity_columns, fill_activity },
+  { "metrics", "metrics", "timestamp", TRUE, metric_columns, fill_metric },
+  { "meetings", "meetings", "timestamp", FALSE, meeting_columns, fill_meeting },
+};
+
+/* The rows of a child table, by session and time: the id, the session, the
+ * time and the metadata as every table has them, the rest by its fill
+ * function, what the mapping does not know in legacy.extra. */
 static gboolean
-emit_meetings (Reader  *r,
-               GError **error)
+emit_children (Reader            *r,
+               const ChildTable  *table,
+               GError           **error)
 {
   g_auto(LabLegacyCursor) cursor = { 0 };
-  sqlite3_stmt *stmt;
   g_autoptr(GHashTable) cols = NULL;
   int rc;
 
-  if (reader_columns (r, "meetings") == NULL)
+  if (reader_columns (r, table->table) == NULL)
     return TRUE;
-  if (!open_rows (r, "meetings", TRUE, &cursor, error))
+  if (!open_rows (r, table->table, TRUE, &cursor, error))
     return FALSE;
-  stmt = cursor.stmt;
-  cols = _lab_legacy_stmt_columns (stmt);
+  cols = _lab_legacy_stmt_columns (cursor.stmt);
 
   while ((rc = _lab_legacy_cursor_step (&cursor)) == SQLITE_ROW)
     {
+      sqlite3_stmt *stmt = cursor.stmt;
       g_autoptr(JsonObject) row = json_object_new ();
       g_autoptr(JsonObject) legacy = legacy_object (stmt, cols);
       g_autoptr(JsonNode) metadata = NULL;
-      g_autoptr(JsonNode) participants = NULL;
-      g_autoptr(JsonNode) agenda = NULL;
-      g_autoptr(JsonNode) outcomes = NULL;
       g_autofree char *orig_id = row_orig_id (stmt, cols);
-      g_autofree char *session = child_session (stmt, _lab_legacy_col (cols, "session_id"), FALSE);
-      g_autofree char *item = g_strdup_printf ("meetings %s", orig_id);
-      int col;
+      g_autofree char *session = child_session (stmt, _lab_legacy_col (cols, "session_id"),
+                                                table->nullable_session);
+      g_autofree char *item = g_strdup_printf ("%s %s", table->table, orig_id);
+      ChildRow c = { stmt, cols, row, legacy, NULL, orig_id, item };
+      gint64 fallback = session ? session_info_get (r->infos, session)->created : 0;
 
       metadata = json_column (r, stmt, _lab_legacy_col (cols, "metadata"), item);
-      participants = json_column (r, stmt, _lab_legacy_col (cols, "participants"), item);
-      agenda = json_column (r, stmt, _lab_legacy_col (cols, "agenda"), item);
-      outcomes = json_column (r, stmt, _lab_legacy_col (cols, "outcomes"), item);
-
-      if (!_lab_legacy_set_time (row, "timestamp", stmt, _lab_legacy_col (cols, "timestamp"),
-                                 session_info_get (r->infos, session)->created, legacy, NULL))
+      c.metadata = metadata;
+      if (!_lab_legacy_set_time (row, table->time_member, stmt, _lab_legacy_col (cols, "timestamp"),
+                                 fallback, legacy, NULL))
         _lab_legacy_emit_issue (r->emitter, item, _("no valid time; its session’s start is used"));
-      set_text (row, "topic", stmt, _lab_legacy_col (cols, "topic"), "");
-      set_text (row, "transcript", stmt, _lab_legacy_col (cols, "transcript"), "");
-      json_object_set_array_member (row, "participants", participant_names (participants, legacy));
-      json_object_set_member (row, "agenda", agenda ? json_node_copy (agenda) : json_node_new (JSON_NODE_NULL));
-      json_object_set_member (row, "outcomes", outcomes ? json_node_copy (outcomes) : json_node_new (JSON_NODE_NULL));
-      col = _lab_legacy_col (cols, "meeting_id");
-      if (col >= 0)
-        json_object_set_member (legacy, "meeting_id", _lab_legacy_column_to_json (stmt, col));
-      add_extra (legacy, stmt, meeting_columns);
+
+      table->fill (r, &c);
+
+      add_extra (legacy, stmt, table->known);
       json_object_set_object_member (row, "metadata", _lab_legacy_make_metadata (metadata, legacy));
 
-      if (!_lab_legacy_emit_row (r->emitter, "meetings", session, orig_id, row, error) ||
+      if (!_lab_legacy_emit_row (r->emitter, table->target, session, orig_id, row, error) ||
           !progress_step (r, error))
         return FALSE;
     }
 
-  return step_error (r, rc, error);
+  return _lab_legacy_step_done (r->db, rc, error);
 }
 
 static gboolean
@@ -1287,17 +1144,32 @@ emit_files (Reader  *r,
 
       if (S_ISDIR (st.st_mode))
         {
-          if (!_lab_legacy_walk_files (r->emitter, group->session, group->path, group->prefix, error))
+          if (!_lab_legacy_walk_files (r->emitter, group->session, group->path, group->prefix,
+                                       error))
             return FALSE;
         }
       else if (S_ISREG (st.st_mode))
         {
-          if (!_lab_legacy_emit_file (r->emitter, group->session, group->path, group->prefix, error))
+          if (!_lab_legacy_emit_file (r->emitter, group->session, group->path, group->prefix,
+                                      error))
             return FALSE;
         }
       else
         _lab_legacy_emit_issue (r->emitter, group->path,
                                 _("not a regular file or folder; not copied"));
+    }
+
+  return TRUE;
+}
+
+static gboolean
+emit_all_children (Reader  *r,
+                   GError **error)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (child_tables); t++)
+    {
+      if (!emit_children (r, &child_tables[t], error))
+        return FALSE;
     }
 
   return TRUE;
@@ -1316,7 +1188,8 @@ _lab_legacy_lab_read (LabLegacySource   *source,
   r.emitter = emitter;
   r.db = db;
   r.db_path = lab_legacy_source_get_database_path (source);
-  r.columns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  r.columns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                     (GDestroyNotify) g_ptr_array_unref);
   r.infos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, session_info_free);
   r.sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
@@ -1343,10 +1216,7 @@ _lab_legacy_lab_read (LabLegacySource   *source,
   if (!gather_session_infos (&r, error) ||
       !emit_sessions (&r, error) ||
       !emit_recovered_sessions (&r, error) ||
-      !emit_chat_logs (&r, error) ||
-      !emit_activity (&r, error) ||
-      !emit_metrics (&r, error) ||
-      !emit_meetings (&r, error) ||
+      !emit_all_children (&r, error) ||
       !emit_files (&r, error))
     goto out;
 
@@ -1389,7 +1259,7 @@ _lab_legacy_lab_count (LabLegacySource    *source,
       if (columns == NULL)
         continue;
 
-      if (has_column (columns, "session_id"))
+      if (_lab_legacy_has_column (columns, "session_id"))
         sql = g_strdup_printf ("SELECT session_id, count (*) FROM \"%s\" GROUP BY session_id",
                                tables[t].name);
       else

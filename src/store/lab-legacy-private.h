@@ -99,6 +99,29 @@ gboolean    _lab_legacy_cursor_open           (LabLegacyCursor *cursor,
                                                GError         **error);
 int         _lab_legacy_cursor_step           (LabLegacyCursor *cursor);
 void        _lab_legacy_cursor_clear          (LabLegacyCursor *cursor);
+gboolean    _lab_legacy_prepare               (sqlite3         *db,
+                                               const char      *sql,
+                                               sqlite3_stmt   **stmt,
+                                               GError         **error);
+gboolean    _lab_legacy_step_done             (sqlite3         *db,
+                                               int              rc,
+                                               GError         **error);
+gboolean    _lab_legacy_has_column            (GPtrArray       *columns,
+                                               const char      *name);
+void        _lab_legacy_extend_time_span      (LabLegacySource *source,
+                                               sqlite3         *db,
+                                               const char      *table,
+                                               const char      *column);
+void        _lab_legacy_note_missing_table    (LabLegacySource *source,
+                                               const char      *table);
+gint64      _lab_legacy_file_time             (const char      *path);
+JsonNode   *_lab_legacy_tool_calls            (const char      *id,
+                                               const char      *name,
+                                               JsonNode        *arguments);
+JsonObject *_lab_legacy_made_session_metadata (const char      *kind,
+                                               const char      *orig_id,
+                                               const char      *recovered,
+                                               const char      *files_of);
 GHashTable *_lab_legacy_stmt_columns          (sqlite3_stmt    *stmt);
 int         _lab_legacy_col                   (GHashTable      *columns,
                                                const char      *name);

@@ -247,26 +247,24 @@ static gboolean
 file_has_sqlite_header (const char  *path,
                         GError     **error)
 {
-  static const char magic[16] = "SQLite format 3";
-  char header[16];
-  gssize n;
-  int fd;
+  g_autoptr(GError) local_error = NULL;
+  struct stat st;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  /* lab_file_is_sqlite() takes an empty file for a new database; a legacy
+   * database that is empty has nothing to migrate. */
+  if (stat (path, &st) == 0 && st.st_size == 0)
     {
-      int saved_errno = errno;
-
-      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), path);
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT, _("“%s” is empty"), path);
       return FALSE;
     }
-  n = read (fd, header, sizeof header);
-  close (fd);
 
-  if (n != sizeof header || memcmp (header, magic, sizeof header) != 0)
+  if (!lab_file_is_sqlite (path, &local_error))
     {
-      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT,
-                   n == 0 ? _("“%s” is empty") : _("“%s” is not an SQLite database"), path);
+      if (g_error_matches (local_error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_A_DATABASE))
+        g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT,
+                     _("“%s” is not an SQLite database"), path);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
@@ -362,6 +360,168 @@ check_integrity (sqlite3     *db,
     }
 
   return TRUE;
+}
+
+gboolean
+_lab_legacy_prepare (sqlite3        *db,
+                     const char     *sql,
+                     sqlite3_stmt  **stmt,
+                     GError        **error)
+{
+  int rc = sqlite3_prepare_v2 (db, sql, -1, stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _lab_legacy_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"));
+
+  return TRUE;
+}
+
+/**
+ * _lab_legacy_step_done:
+ * @rc: what the last sqlite3_step() returned
+ *
+ * Returns: %TRUE if the statement finished, else %FALSE with @error set
+ */
+gboolean
+_lab_legacy_step_done (sqlite3  *db,
+                       int       rc,
+                       GError  **error)
+{
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  return _lab_legacy_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"));
+}
+
+gboolean
+_lab_legacy_has_column (GPtrArray  *columns,
+                        const char *name)
+{
+  for (guint i = 0; columns != NULL && i < columns->len; i++)
+    {
+      if (g_str_equal (g_ptr_array_index (columns, i), name))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Widens the source's time span by the oldest and newest @column of @table. */
+void
+_lab_legacy_extend_time_span (LabLegacySource *source,
+                              sqlite3         *db,
+                              const char      *table,
+                              const char      *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT min (\"%s\"), max (\"%s\") FROM \"%s\"",
+                                          column, column, table);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
+    return;
+
+  for (int i = 0; i < 2; i++)
+    {
+      gint64 usec;
+
+      if (_lab_legacy_column_time (stmt, i, &usec))
+        _lab_legacy_source_extend_time (source, usec);
+    }
+}
+
+void
+_lab_legacy_note_missing_table (LabLegacySource *source,
+                                const char      *table)
+{
+  _lab_legacy_source_add_note (source, _("The table “%s” is missing; there is nothing to "
+                                         "migrate from it."), table);
+}
+
+/**
+ * _lab_legacy_file_time:
+ *
+ * Returns: when @path was last modified (µs since the epoch), or 0
+ */
+gint64
+_lab_legacy_file_time (const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) != 0)
+    return 0;
+
+  return (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+}
+
+/**
+ * _lab_legacy_tool_calls:
+ * @arguments: (nullable): the call's arguments; none is an empty object
+ *
+ * Returns: (transfer full): a tool call in the form LabData's tool_calls
+ *   column holds: [{"id", "type": "function", "function": {"name",
+ *   "arguments"}}]
+ */
+JsonNode *
+_lab_legacy_tool_calls (const char *id,
+                        const char *name,
+                        JsonNode   *arguments)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "function");
+  json_builder_set_member_name (builder, "function");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "arguments");
+  if (arguments != NULL)
+    json_builder_add_value (builder, json_node_copy (arguments));
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * _lab_legacy_made_session_metadata:
+ * @orig_id: (nullable): the legacy session it stands for
+ * @recovered: (nullable): why it was made: "rows", "events", "workspace"
+ * @files_of: (nullable): the folder whose loose files it holds
+ *
+ * The metadata of a session a reader makes for what has no session of its
+ * own in the source, saying what it stands for.
+ *
+ * Returns: (transfer full): the metadata object
+ */
+JsonObject *
+_lab_legacy_made_session_metadata (const char *kind,
+                                   const char *orig_id,
+                                   const char *recovered,
+                                   const char *files_of)
+{
+  g_autoptr(JsonObject) legacy = json_object_new ();
+
+  json_object_set_string_member (legacy, "source", kind);
+  if (orig_id != NULL)
+    json_object_set_string_member (legacy, "id", orig_id);
+  if (recovered != NULL)
+    json_object_set_string_member (legacy, "recovered", recovered);
+  if (files_of != NULL)
+    json_object_set_string_member (legacy, "files_of", files_of);
+
+  return _lab_legacy_make_metadata (NULL, legacy);
 }
 
 /**
@@ -578,7 +738,8 @@ _lab_legacy_parse_json_column (sqlite3_stmt *stmt,
 
   text = (const char *) sqlite3_column_text (stmt, col);
   parser = json_parser_new_immutable ();
-  if (text[0] != '\0' && json_parser_load_from_data (parser, text, sqlite3_column_bytes (stmt, col), NULL) &&
+  if (text[0] != '\0' &&
+      json_parser_load_from_data (parser, text, sqlite3_column_bytes (stmt, col), NULL) &&
       json_parser_get_root (parser) != NULL)
     /* The parser's tree is immutable: a reference is enough, no copy. */
     return json_node_ref (json_parser_get_root (parser));
@@ -667,13 +828,6 @@ _lab_legacy_uuid_for_key (const char *key)
                           digest[12], digest[13], digest[14], digest[15]);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 /**
  * _lab_legacy_walk_files:
  * @orig_session_id: the legacy session the files belong to
@@ -691,22 +845,16 @@ _lab_legacy_walk_files (LabLegacyEmitter  *emitter,
                         const char        *prefix,
                         GError           **error)
 {
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *name;
 
-  dir = g_dir_open (root, 0, &local_error);
-  if (dir == NULL)
+  names = lab_dir_list_sorted (root, &local_error);
+  if (names == NULL)
     {
       g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
                    _("Cannot read the folder “%s”: %s"), root, local_error->message);
       return FALSE;
     }
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -763,9 +911,10 @@ _lab_legacy_cursor_open (LabLegacyCursor  *cursor,
                          const char       *path,
                          GError          **error)
 {
-  g_autofree char *keys = g_strdup_printf ("SELECT rowid FROM \"%s\" ORDER BY %srowid", table, order);
-  g_autofree char *by_rowid = g_strdup_printf ("SELECT rowid AS __rowid, * FROM \"%s\" WHERE rowid = ?",
-                                               table);
+  g_autofree char *keys = g_strdup_printf ("SELECT rowid FROM \"%s\" ORDER BY %srowid",
+                                           table, order);
+  g_autofree char *by_rowid = g_strdup_printf ("SELECT rowid AS __rowid, * FROM \"%s\" "
+                                               "WHERE rowid = ?", table);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
@@ -773,8 +922,8 @@ _lab_legacy_cursor_open (LabLegacyCursor  *cursor,
 
   if (sqlite3_prepare_v2 (db, keys, -1, &stmt, NULL) != SQLITE_OK)
     {
-      g_autofree char *ordered = g_strdup_printf ("SELECT NULL AS __rowid, * FROM \"%s\" ORDER BY %s1",
-                                                  table, order);
+      g_autofree char *ordered = g_strdup_printf ("SELECT NULL AS __rowid, * FROM \"%s\" "
+                                                  "ORDER BY %s1", table, order);
 
       rc = sqlite3_prepare_v2 (db, ordered, -1, &cursor->stmt, NULL);
       if (rc != SQLITE_OK)
@@ -1240,18 +1389,6 @@ _lab_legacy_source_count (LabLegacySource    *self,
     }
 }
 
-static char *
-absolute_path (const char *path)
-{
-  g_autofree char *cwd = NULL;
-
-  if (g_path_is_absolute (path))
-    return g_canonicalize_filename (path, NULL);
-
-  cwd = g_get_current_dir ();
-  return g_canonicalize_filename (path, cwd);
-}
-
 /**
  * lab_legacy_source_inspect:
  * @path: a folder or file the user points at: an `.ai_research_lab` folder
@@ -1280,7 +1417,7 @@ lab_legacy_source_inspect (const char    *path,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  abs = absolute_path (path);
+  abs = g_canonicalize_filename (path, NULL);
   base = g_path_get_basename (abs);
 
   if (g_file_test (abs, G_FILE_TEST_IS_DIR))
@@ -1467,7 +1604,8 @@ lab_legacy_detect_async (const char * const  *paths,
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, lab_legacy_detect_async);
-  g_task_set_task_data (task, paths ? g_strdupv ((char **) paths) : NULL, (GDestroyNotify) g_strfreev);
+  g_task_set_task_data (task, paths ? g_strdupv ((char **) paths) : NULL,
+                        (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, detect_thread);
 }
 

@@ -36,6 +36,10 @@ struct _LabMigrationReport
   char *finished_at;
 };
 
+/* The report of the source at @i of @report. */
+#define LAB_MIGRATION_SOURCE(report, i) \
+  (&g_array_index ((report)->sources, LabMigrationSourceReport, (i)))
+
 LabMigrationReport       *_lab_migration_report_new        (LabMigrationReportKind kind);
 LabMigrationSourceReport *_lab_migration_report_add_source (LabMigrationReport *self,
                                                             LabLegacySource    *source);

@@ -381,7 +381,8 @@ insert_row (Migration    *m,
   /* A reader that made a row LabData would refuse is a bug: stop, roll back. */
   if (!lab_row_validate (info, row, LAB_ROW_FLAGS_NONE, error))
     {
-      g_prefix_error (error, _("Cannot migrate %s: "), lab_legacy_source_get_display_name (m->source));
+      g_prefix_error (error, _("Cannot migrate %s: "),
+                      lab_legacy_source_get_display_name (m->source));
       return FALSE;
     }
 
@@ -984,7 +985,7 @@ begin_source (Migration       *m,
 {
   m->source = source;
   m->source_index = index;
-  m->source_report = &g_array_index (m->report->sources, LabMigrationSourceReport, index);
+  m->source_report = LAB_MIGRATION_SOURCE (m->report, index);
   m->kind = lab_legacy_kind_to_string (lab_legacy_source_get_kind (source));
   g_clear_pointer (&m->sessions, g_hash_table_unref);
   m->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, session_state_free);
@@ -1034,7 +1035,7 @@ run_pass (Migration  *m,
 
   for (guint i = 0; i < n; i++)
     {
-      LabMigrationSourceReport *report = &g_array_index (m->report->sources, LabMigrationSourceReport, i);
+      LabMigrationSourceReport *report = LAB_MIGRATION_SOURCE (m->report, i);
       double start, width;
 
       if (report->skipped)
@@ -1098,7 +1099,7 @@ estimate_space (LabMigrationReport *report,
 
   for (guint i = 0; i < report->sources->len; i++)
     {
-      LabMigrationSourceReport *source = &g_array_index (report->sources, LabMigrationSourceReport, i);
+      LabMigrationSourceReport *source = LAB_MIGRATION_SOURCE (report, i);
 
       /* The rows, their full-text index and the write-ahead log; the files. */
       needed += source->bytes + 3 * source->row_bytes;
@@ -1211,7 +1212,8 @@ write_log (Migration   *m,
     {
       for (guint i = 0; i < m->created_dirs->len; i++)
         {
-          g_autofree char *folder = relative_to_root (m->dir, g_ptr_array_index (m->created_dirs, i));
+          g_autofree char *folder = relative_to_root (m->dir,
+                                                      g_ptr_array_index (m->created_dirs, i));
 
           json_array_add_string_element (folders, folder);
         }
@@ -1291,14 +1293,16 @@ add_unusable_sources (LabMigrationReport *report)
 {
   for (guint i = 0; i < report->sources->len; i++)
     {
-      LabMigrationSourceReport *source = &g_array_index (report->sources, LabMigrationSourceReport, i);
+      LabMigrationSourceReport *source = LAB_MIGRATION_SOURCE (report, i);
       const GError *problem = lab_legacy_source_get_problem (source->source);
 
-      if (problem == NULL && lab_legacy_source_get_kind (source->source) != LAB_LEGACY_KIND_JSON_EXPORT)
+      if (problem == NULL &&
+          lab_legacy_source_get_kind (source->source) != LAB_LEGACY_KIND_JSON_EXPORT)
         continue;
 
       source->skipped = TRUE;
-      _lab_migration_report_add_issue (report, i, lab_legacy_source_get_display_name (source->source),
+      _lab_migration_report_add_issue (report, i,
+                                       lab_legacy_source_get_display_name (source->source),
                                        problem ? problem->message
                                                : _("JSON exports are brought in with “labdata-cli "
                                                    "import”, not migrated"));
@@ -1313,7 +1317,7 @@ refuse_unusable (LabMigrationReport  *report,
 
   for (guint i = 0; i < report->sources->len; i++)
     {
-      LabMigrationSourceReport *source = &g_array_index (report->sources, LabMigrationSourceReport, i);
+      LabMigrationSourceReport *source = LAB_MIGRATION_SOURCE (report, i);
       LabMigrationIssue *issue = NULL;
 
       if (!source->skipped)
@@ -1325,7 +1329,8 @@ refuse_unusable (LabMigrationReport  *report,
           if (candidate->source == (int) i)
             issue = candidate;
         }
-      g_string_append_printf (reasons, "\n  %s: %s", lab_legacy_source_get_display_name (source->source),
+      g_string_append_printf (reasons, "\n  %s: %s",
+                              lab_legacy_source_get_display_name (source->source),
                               issue ? issue->message : "");
     }
 
@@ -1429,7 +1434,7 @@ lab_migrate (LabDataDir       *dir,
   /* The second pass writes, from counts reset to zero. */
   for (guint i = 0; i < m.report->sources->len; i++)
     {
-      LabMigrationSourceReport *report = &g_array_index (m.report->sources, LabMigrationSourceReport, i);
+      LabMigrationSourceReport *report = LAB_MIGRATION_SOURCE (m.report, i);
 
       memset (report->added, 0, sizeof report->added);
       memset (report->existing, 0, sizeof report->existing);
@@ -1506,7 +1511,8 @@ lab_migrate (LabDataDir       *dir,
       }
 
     json_object_set_string_member (details, "log", log_path);
-    json_object_set_int_member (details, "rows_added", lab_migration_report_get_total_added (m.report));
+    json_object_set_int_member (details, "rows_added",
+                                lab_migration_report_get_total_added (m.report));
     if (m.report->backup_name)
       json_object_set_string_member (details, "backup", m.report->backup_name);
     lab_oplog_append (dir, "migrate", details, NULL);
@@ -1572,26 +1578,57 @@ task_data_free (gpointer data)
   g_free (td);
 }
 
+/* The thread of both async calls: a rollback when there is a log. */
 static void
-migrate_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+task_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
   TaskData *td = task_data;
+  LabProgressFunc progress = td->progress ? lab_progress_report : NULL;
   LabMigrationReport *report;
   GError *error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  report = lab_migrate (td->dir, td->sources, td->flags,
-                        td->progress ? lab_progress_report : NULL, td->progress,
-                        cancellable, &error);
+  if (td->log_path != NULL)
+    report = lab_migrate_rollback (td->dir, td->log_path, progress, td->progress, cancellable,
+                                   &error);
+  else
+    report = lab_migrate (td->dir, td->sources, td->flags, progress, td->progress, cancellable,
+                          &error);
+
   if (report == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, report, g_object_unref);
+}
+
+static void
+run_task (TaskData            *td,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, td, task_data_free);
+  g_task_run_in_thread (task, task_thread);
+}
+
+static LabMigrationReport *
+finish_task (GAsyncResult  *result,
+             gpointer       source_tag,
+             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -1610,20 +1647,17 @@ lab_migrate_async (LabDataDir          *dir,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *td = g_new0 (TaskData, 1);
+  TaskData *td;
 
   g_return_if_fail (LAB_IS_DATA_DIR (dir));
   g_return_if_fail (sources != NULL);
 
+  td = g_new0 (TaskData, 1);
   td->dir = g_object_ref (dir);
   td->sources = g_ptr_array_ref (sources);
   td->flags = flags;
   td->progress = progress ? g_object_ref (progress) : NULL;
-
-  g_task_set_source_tag (task, lab_migrate_async);
-  g_task_set_task_data (task, td, task_data_free);
-  g_task_run_in_thread (task, migrate_thread);
+  run_task (td, lab_migrate_async, cancellable, callback, user_data);
 }
 
 /**
@@ -1635,10 +1669,7 @@ LabMigrationReport *
 lab_migrate_finish (GAsyncResult  *result,
                     GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_migrate_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_task (result, lab_migrate_async, error);
 }
 
 /*
@@ -1723,7 +1754,8 @@ object_string (JsonObject *object,
 {
   JsonNode *node = json_object_get_member (object, member);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
   return json_node_get_string (node);
@@ -1795,7 +1827,8 @@ read_log (const char  *path,
     {
       const LabTableInfo *info = lab_schema_get_table (table);
 
-      if (info == NULL || lab_table_info_get_column (info, "id") == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+      if (info == NULL || lab_table_info_get_column (info, "id") == NULL ||
+          !JSON_NODE_HOLDS_ARRAY (node))
         return log_invalid (error, path, _("it names a table LabData does not have"));
       array = json_node_get_array (node);
       for (guint i = 0; i < json_array_get_length (array); i++)
@@ -2029,8 +2062,9 @@ lab_migrate_rollback (LabDataDir       *dir,
 
       for (guint i = 0; i < json_array_get_length (ids); i++)
         {
-          if (!delete_by (db, sql, json_array_get_string_element (ids, i), NULL, &report->removed[t],
-                          &local_error))
+          const char *id = json_array_get_string_element (ids, i);
+
+          if (!delete_by (db, sql, id, NULL, &report->removed[t], &local_error))
             goto fail_transaction;
         }
     }
@@ -2062,8 +2096,8 @@ lab_migrate_rollback (LabDataDir       *dir,
     }
   for (guint i = json_array_get_length (folders); i > 0; i--)
     {
-      g_autofree char *folder = g_build_filename (lab_data_dir_get_root (dir),
-                                                  json_array_get_string_element (folders, i - 1), NULL);
+      const char *relative = json_array_get_string_element (folders, i - 1);
+      g_autofree char *folder = g_build_filename (lab_data_dir_get_root (dir), relative, NULL);
 
       g_rmdir (folder);
     }
@@ -2099,28 +2133,6 @@ fail:
   return NULL;
 }
 
-static void
-rollback_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  TaskData *td = task_data;
-  LabMigrationReport *report;
-  GError *error = NULL;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  report = lab_migrate_rollback (td->dir, td->log_path,
-                                 td->progress ? lab_progress_report : NULL, td->progress,
-                                 cancellable, &error);
-  if (report == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, report, g_object_unref);
-}
-
 /**
  * lab_migrate_rollback_async:
  * @progress: (nullable): where progress is published
@@ -2135,19 +2147,16 @@ lab_migrate_rollback_async (LabDataDir          *dir,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *td = g_new0 (TaskData, 1);
+  TaskData *td;
 
   g_return_if_fail (LAB_IS_DATA_DIR (dir));
   g_return_if_fail (log_path != NULL);
 
+  td = g_new0 (TaskData, 1);
   td->dir = g_object_ref (dir);
   td->log_path = g_strdup (log_path);
   td->progress = progress ? g_object_ref (progress) : NULL;
-
-  g_task_set_source_tag (task, lab_migrate_rollback_async);
-  g_task_set_task_data (task, td, task_data_free);
-  g_task_run_in_thread (task, rollback_thread);
+  run_task (td, lab_migrate_rollback_async, cancellable, callback, user_data);
 }
 
 /**
@@ -2159,8 +2168,5 @@ LabMigrationReport *
 lab_migrate_rollback_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_migrate_rollback_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_task (result, lab_migrate_rollback_async, error);
 }

@@ -179,7 +179,7 @@ sum_counts (LabMigrationReport *self,
 
   for (guint i = 0; i < self->sources->len; i++)
     {
-      LabMigrationSourceReport *report = &g_array_index (self->sources, LabMigrationSourceReport, i);
+      LabMigrationSourceReport *report = LAB_MIGRATION_SOURCE (self, i);
 
       if (source >= 0 && (guint) source != i)
         continue;
@@ -277,7 +277,7 @@ lab_migration_report_get_total_added (LabMigrationReport *self)
 
   for (guint i = 0; i < self->sources->len; i++)
     {
-      LabMigrationSourceReport *report = &g_array_index (self->sources, LabMigrationSourceReport, i);
+      LabMigrationSourceReport *report = LAB_MIGRATION_SOURCE (self, i);
 
       for (guint t = 0; t < LAB_MIGRATION_MAX_TABLES; t++)
         total += report->added[t];
@@ -435,7 +435,7 @@ lab_migration_report_to_json (LabMigrationReport *self)
       json_builder_begin_array (builder);
       for (guint i = 0; i < self->sources->len; i++)
         {
-          LabMigrationSourceReport *report = &g_array_index (self->sources, LabMigrationSourceReport, i);
+          LabMigrationSourceReport *report = LAB_MIGRATION_SOURCE (self, i);
           g_autoptr(JsonNode) source = lab_legacy_source_to_json (report->source);
 
           json_builder_begin_object (builder);
