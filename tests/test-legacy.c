@@ -1088,6 +1088,38 @@ test_map_events_damaged (LabTestStore  *store,
   }
 }
 
+static void
+test_map_workspace_clash (LabTestStore  *store,
+                          gconstpointer  data)
+{
+  g_autofree char *db_path = lab_fixture_events (store->tmp, NULL);
+  g_autofree char *renamed = g_build_filename (store->tmp, "workspace", "renamed", "notes.txt", NULL);
+  g_autofree char *by_id = g_build_filename (store->tmp, "workspace", LAB_FIXTURE_EVENTS_SESSION_3,
+                                             "stray.txt", NULL);
+  sqlite3 *db = NULL;
+  LabDb *store_db;
+
+  /* Session 3 records a folder of another name, and a folder named after
+   * it exists too: each keeps its own files, neither is lost. */
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE session SET workspace_dir = '/var/data/workspace/renamed' "
+                                     "WHERE id = '" LAB_FIXTURE_EVENTS_SESSION_3 "'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  lab_fixture_write_file (renamed, "the session's own\n", -1);
+  lab_fixture_write_file (by_id, "a stray folder's\n", -1);
+
+  migrate_paths (store, db_path, NULL);
+  store_db = lab_test_store_open (store);
+
+  g_assert_cmpint (count (store_db, "SELECT count(*) FROM workspace_files WHERE session_id = '"
+                                    LAB_FIXTURE_EVENTS_SESSION_3 "' AND path = 'notes.txt'"), ==, 1);
+  g_assert_cmpint (count (store_db, "SELECT count(*) FROM workspace_files f JOIN sessions s "
+                                    "ON s.id = f.session_id WHERE f.path = 'stray.txt' AND "
+                                    "json_extract (s.metadata, '$.legacy.recovered') = 'workspace'"),
+                   ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1123,6 +1155,8 @@ main (int    argc,
               lab_test_store_setup, test_map_events, lab_test_store_teardown);
   g_test_add ("/labdata/store/legacy/map/events-db-damaged", LabTestStore, NULL,
               lab_test_store_setup, test_map_events_damaged, lab_test_store_teardown);
+  g_test_add ("/labdata/store/legacy/map/workspace-name-clash", LabTestStore, NULL,
+              lab_test_store_setup, test_map_workspace_clash, lab_test_store_teardown);
 
   ret = g_test_run ();
 
