@@ -258,12 +258,27 @@ test_detect_not_legacy (LabTestStore  *store,
   g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_UNSUPPORTED);
   g_clear_error (&error);
 
-  /* An empty events.db is recognised by name, and said to be unusable. */
+  /* An empty events.db, or another program's, is not legacy data either: a
+   * stray one in the current folder must not stand in the way. */
   lab_fixture_write_file (empty, "", 0);
   source = lab_legacy_source_inspect (empty, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_false (lab_legacy_source_is_usable (source));
-  g_assert_nonnull (strstr (lab_legacy_source_get_problem (source)->message, "empty"));
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_UNSUPPORTED);
+  g_assert_null (source);
+  g_clear_error (&error);
+  {
+    g_autofree char *other_events = g_build_filename (store->tmp, "other", "events.db", NULL);
+    g_autofree char *other_dir = g_path_get_dirname (other_events);
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (g_mkdir (other_dir, 0700), ==, 0);
+    g_assert_cmpint (sqlite3_open (other_events, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE calendar (id, title)", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    source = lab_legacy_source_inspect (other_dir, NULL, &error);
+    g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_UNSUPPORTED);
+    g_assert_null (source);
+    g_clear_error (&error);
+  }
 
   /* A path the user gave must hold legacy data. */
   {

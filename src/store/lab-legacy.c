@@ -1165,8 +1165,13 @@ _lab_legacy_set_time (JsonObject   *row,
 
 /* Detection */
 
+/* The kind of legacy database @db is by its tables. @strict for a file with
+ * another name: both tables of its kind; a file named as the kind's (events.db,
+ * data/research_sessions.db) needs only one, as an older or damaged one may
+ * lack the other. */
 static const char *
-sniff_sqlite_kind (sqlite3 *db)
+sniff_sqlite_kind (sqlite3  *db,
+                   gboolean  strict)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean has_sessions = FALSE, has_chat_logs = FALSE, has_session = FALSE, has_event = FALSE;
@@ -1185,12 +1190,40 @@ sniff_sqlite_kind (sqlite3 *db)
       has_event |= g_strcmp0 (name, "event") == 0;
     }
 
-  if (has_session && has_event)
+  if (strict ? has_session && has_event : has_session || has_event)
     return "events";
-  if (has_sessions && has_chat_logs)
+  if (strict ? has_sessions && has_chat_logs : has_sessions || has_chat_logs)
     return "lab";
 
   return NULL;
+}
+
+/* A database found by its name may be another program's events.db, or an
+ * empty file: only one that can be read and has none of its kind's tables
+ * is not a source. One that cannot be read stays, to say why. */
+static gboolean
+holds_its_tables (LabLegacySource *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *expected;
+  const char *kind;
+  struct stat st;
+  sqlite3 *db;
+
+  if (self->kind == LAB_LEGACY_KIND_JSON_EXPORT)
+    return TRUE;
+  if (stat (self->db_path, &st) == 0 && st.st_size == 0)
+    return FALSE;
+
+  db = _lab_legacy_open_sqlite (self->db_path, &error);
+  if (db == NULL)
+    return TRUE;
+
+  expected = self->kind == LAB_LEGACY_KIND_EVENTS_DB ? "events" : "lab";
+  kind = sniff_sqlite_kind (db, FALSE);
+  sqlite3_close (db);
+
+  return g_strcmp0 (kind, expected) == 0;
 }
 
 static gboolean
@@ -1457,7 +1490,7 @@ lab_legacy_source_inspect (const char    *path,
           /* Any other SQLite file (a backup of either database): by its tables. */
           g_autoptr(GError) local_error = NULL;
           sqlite3 *db = _lab_legacy_open_sqlite (abs, &local_error);
-          const char *kind = db ? sniff_sqlite_kind (db) : NULL;
+          const char *kind = db ? sniff_sqlite_kind (db, TRUE) : NULL;
 
           sqlite3_close (db);
           if (g_strcmp0 (kind, "lab") == 0)
@@ -1478,7 +1511,7 @@ lab_legacy_source_inspect (const char    *path,
       return NULL;
     }
 
-  if (self == NULL)
+  if (self == NULL || !holds_its_tables (self))
     {
       g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_UNSUPPORTED,
                    _("“%s” holds no legacy data LabData knows: expected an .ai_research_lab "
