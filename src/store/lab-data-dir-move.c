@@ -441,7 +441,10 @@ copy_tree (Move        *mv,
           copied->size = st.st_size;
           g_ptr_array_add (mv->copied, copied);
 
-          if (!lab_file_copy_atomic (src, dest, &copied->sha256, mv->cancellable, error))
+          /* Not synced file by file: the whole new tree is synced once
+           * before the switch, which is what makes it the store. */
+          if (!lab_file_copy_new (src, dest, st.st_mode & 07777, &copied->sha256,
+                                  mv->cancellable, error))
             return FALSE;
           chmod (dest, st.st_mode & 07777);
           utimensat (AT_FDCWD, dest, times, AT_SYMLINK_NOFOLLOW);
@@ -646,7 +649,7 @@ lab_data_dir_move (LabDataDir       *dir,
 
   if (progress != NULL)
     progress (0.9, _("Verifying the copy"), progress_data);
-  if (!lab_fsync_dir (mv.new_root, error) ||
+  if (!lab_sync_filesystem (mv.new_root, error) ||
       !verify_files (&mv, error) ||
       !verify_database (&mv, error))
     goto fail;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "lab-fileutil"
+/* syncfs() */
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -288,6 +290,43 @@ lab_file_sha256 (const char    *path,
   return lab_sha256_finish_dup (&checksum);
 }
 
+/* Copies what is left of @in_fd to @out_fd, hashing on the way. */
+static gboolean
+copy_contents (int            in_fd,
+               const char    *src,
+               int            out_fd,
+               const char    *out_path,
+               LabSha256     *checksum,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
+
+  for (;;)
+    {
+      gssize n = read (in_fd, buffer, COPY_BUFFER_SIZE);
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          lab_store_error_from_errno (error, saved_errno, _("Cannot read “%s”"), src);
+          return FALSE;
+        }
+      if (n == 0)
+        return TRUE;
+
+      lab_sha256_update (checksum, buffer, n);
+      if (!lab_write_all (out_fd, buffer, n, out_path, error))
+        return FALSE;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+}
+
 /**
  * lab_file_copy_atomic:
  * @src: the file to copy
@@ -304,7 +343,6 @@ lab_file_copy_atomic (const char    *src,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
   g_autofree char *tmp_path = NULL;
   LabSha256 checksum;
   int in_fd;
@@ -328,31 +366,8 @@ lab_file_copy_atomic (const char    *src,
       return FALSE;
     }
 
-  for (;;)
-    {
-      gssize n = read (in_fd, buffer, COPY_BUFFER_SIZE);
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          lab_store_error_from_errno (error, saved_errno, _("Cannot read “%s”"), src);
-          goto fail;
-        }
-      if (n == 0)
-        break;
-
-      lab_sha256_update (&checksum, buffer, n);
-      if (!lab_write_all (out_fd, buffer, n, tmp_path, error))
-        goto fail;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto fail;
-    }
-
-  if (!lab_fsync_fd (out_fd, tmp_path, error))
+  if (!copy_contents (in_fd, src, out_fd, tmp_path, &checksum, cancellable, error) ||
+      !lab_fsync_fd (out_fd, tmp_path, error))
     goto fail;
 
   close (in_fd);
@@ -378,6 +393,109 @@ fail:
   close (out_fd);
   g_unlink (tmp_path);
   return FALSE;
+}
+
+/**
+ * lab_file_copy_new:
+ * @src: the file to copy
+ * @dest: a path where nothing is yet
+ * @mode: the new file's mode
+ * @sha256: (out) (optional) (transfer full): SHA-256 of the bytes copied
+ *
+ * Copies @src to a new file, computing the checksum on the way, without
+ * syncing it: for copying a whole tree into a new place that nothing uses
+ * until it is synced once with lab_sync_filesystem(), which is many times
+ * faster than syncing each of thousands of files. On failure @dest is gone.
+ */
+gboolean
+lab_file_copy_new (const char    *src,
+                   const char    *dest,
+                   int            mode,
+                   char         **sha256,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  LabSha256 checksum;
+  int in_fd;
+  int out_fd;
+
+  lab_sha256_init (&checksum);
+
+  in_fd = open (src, O_RDONLY | O_CLOEXEC);
+  if (in_fd < 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), src);
+      return FALSE;
+    }
+
+  out_fd = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (out_fd < 0)
+    {
+      int saved_errno = errno;
+
+      close (in_fd);
+      lab_store_error_from_errno (error, saved_errno, _("Cannot create “%s”"), dest);
+      return FALSE;
+    }
+
+  if (!copy_contents (in_fd, src, out_fd, dest, &checksum, cancellable, error))
+    {
+      close (in_fd);
+      close (out_fd);
+      g_unlink (dest);
+      return FALSE;
+    }
+
+  close (in_fd);
+  if (close (out_fd) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (dest);
+      lab_store_error_from_errno (error, saved_errno, _("Cannot write “%s”"), dest);
+      return FALSE;
+    }
+
+  if (sha256 != NULL)
+    *sha256 = lab_sha256_finish_dup (&checksum);
+
+  return TRUE;
+}
+
+/**
+ * lab_sync_filesystem:
+ * @path: a file or folder
+ *
+ * Writes everything cached for the filesystem that holds @path to the disk,
+ * data and folders alike, and says whether any of it failed.
+ */
+gboolean
+lab_sync_filesystem (const char  *path,
+                     GError     **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  gboolean ok = TRUE;
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), path);
+      return FALSE;
+    }
+
+  if (syncfs (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot write “%s” to disk"), path);
+      ok = FALSE;
+    }
+  close (fd);
+
+  return ok;
 }
 
 /**

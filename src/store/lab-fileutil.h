@@ -37,6 +37,14 @@ gboolean  lab_file_copy_atomic       (const char    *src,
                                       char         **sha256,
                                       GCancellable  *cancellable,
                                       GError       **error);
+gboolean  lab_file_copy_new          (const char    *src,
+                                      const char    *dest,
+                                      int            mode,
+                                      char         **sha256,
+                                      GCancellable  *cancellable,
+                                      GError       **error);
+gboolean  lab_sync_filesystem        (const char    *path,
+                                      GError       **error);
 char     *lab_path_join_safe         (const char    *root,
                                       const char    *relative,
                                       GError       **error);
