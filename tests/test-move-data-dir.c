@@ -185,6 +185,40 @@ test_move (Fixture       *f,
 }
 
 static void
+test_move_with_wal (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *new_root = g_build_filename (f->tmp, "new", NULL);
+  g_autofree char *old_db = g_build_filename (f->old_root, "data", "labdata.db", NULL);
+  g_autofree char *new_db = g_build_filename (new_root, "data", "labdata.db", NULL);
+  g_autofree char *wal = g_strconcat (old_db, "-wal", NULL);
+  g_autofree char *tables_before = NULL;
+  g_autofree char *tables_after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) writer = lab_db_open (f->dir, LAB_DB_OPEN_NO_CREATE, &error);
+  g_autoptr(LabDb) reader = lab_db_open (f->dir, LAB_DB_OPEN_READ_ONLY, &error);
+  g_autoptr(LabDataDir) moved = NULL;
+  g_auto(LabMoveResult) result = { 0 };
+  struct stat st;
+
+  /* A reader holds an old snapshot, so the WAL cannot be emptied; a commit
+   * made after it is only in the WAL, and must be in the copy. */
+  g_assert_no_error (error);
+  g_assert_true (lab_db_exec (reader, "BEGIN; SELECT count(*) FROM sessions", &error));
+  lab_test_add_session (writer, "only-in-the-wal", "Committed after the reader began", NULL);
+  g_assert_cmpint (stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 0);
+  tables_before = lab_fixture_tables_digest (old_db);
+
+  moved = lab_data_dir_move (f->dir, new_root, LAB_MOVE_FLAGS_NONE, &result, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  tables_after = lab_fixture_tables_digest (new_db);
+  g_assert_cmpstr (tables_after, ==, tables_before);
+
+  lab_db_rollback (reader);
+}
+
+static void
 test_move_not_default (Fixture       *f,
                        gconstpointer  data)
 {
@@ -409,6 +443,7 @@ main (int    argc,
   g_test_add ("/labdata/store/move-data-dir/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("move", test_move);
+  ADD ("with-wal", test_move_with_wal);
   ADD ("not-the-default", test_move_not_default);
   ADD ("bad-targets", test_bad_targets);
   ADD ("locked-store", test_locked_store);
