@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "lab-backup-test-util.h"
+#include "lab-config.h"
 #include "lab-fileutil.h"
 #include "lab-row.h"
 #include "lab-schema.h"
@@ -176,4 +177,93 @@ lab_backup_test_write_file (LabTestStore *store,
   g_assert_true (lab_mkdir_private (parent, &error));
   g_assert_true (lab_file_replace_contents (path, contents, -1, &error));
   g_assert_no_error (error);
+}
+
+void
+lab_backup_test_set_compression (LabTestStore *store,
+                                 const char   *compression)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabConfig) config = lab_config_load (store->dir, &error);
+
+  g_assert_no_error (error);
+  lab_config_set_string (config, LAB_CONFIG_AUTO_BACKUP_COMPRESSION, compression, &error);
+  g_assert_no_error (error);
+  lab_config_save (config, &error);
+  g_assert_no_error (error);
+}
+
+/* A real store of schema version 1, with a session and a message. */
+void
+lab_backup_test_make_v1_store (LabTestStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) v1 = NULL;
+
+  g_assert_true (lab_data_dir_ensure (store->dir, &error));
+  v1 = lab_db_open_file_at_version (lab_data_dir_get_db_path (store->dir), 1, &error);
+  g_assert_no_error (error);
+  lab_test_add_session (v1, "s-1", "Annealing schedules", NULL);
+  lab_test_add_message (v1, "s-1", 1, "user", "Ada", "Which schedule wins?");
+}
+
+/* The path of some workspace object in the store's backups. */
+char *
+lab_backup_test_any_object (LabTestStore *store)
+{
+  g_autofree char *objects = g_build_filename (lab_data_dir_get_backups_path (store->dir),
+                                               "objects", NULL);
+  g_autoptr(GDir) prefixes = g_dir_open (objects, 0, NULL);
+  const char *prefix;
+
+  while (prefixes != NULL && (prefix = g_dir_read_name (prefixes)) != NULL)
+    {
+      g_autofree char *sub = g_build_filename (objects, prefix, NULL);
+      g_autoptr(GDir) entries = g_dir_open (sub, 0, NULL);
+      const char *entry = entries ? g_dir_read_name (entries) : NULL;
+
+      if (entry != NULL)
+        return g_build_filename (sub, entry, NULL);
+    }
+
+  g_assert_not_reached ();
+}
+
+/*
+ * Opens the store as any program would (which completes an interrupted
+ * restore), checks that it is intact, and reads its state.
+ */
+void
+lab_backup_test_state_take (LabBackupTestState *state,
+                            LabTestStore       *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_no_error (error);
+  stmt = lab_db_prepare (db, "PRAGMA integrity_check", &error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  g_assert_cmpint (lab_db_query_int64 (db, "SELECT count(*) FROM pragma_foreign_key_check",
+                                       &error), ==, 0);
+  lab_test_assert_fts_ok (db);
+
+  lab_backup_test_state_clear (state);
+  state->rows = lab_backup_test_dump (db, NULL, NULL);
+  state->workspace = lab_test_tree_digest (lab_data_dir_get_workspace_path (store->dir));
+}
+
+gboolean
+lab_backup_test_state_equal (LabBackupTestState *a,
+                             LabBackupTestState *b)
+{
+  return g_str_equal (a->rows, b->rows) && g_str_equal (a->workspace, b->workspace);
+}
+
+void
+lab_backup_test_state_clear (LabBackupTestState *state)
+{
+  g_clear_pointer (&state->rows, g_free);
+  g_clear_pointer (&state->workspace, g_free);
 }

@@ -21,5 +21,24 @@ void     lab_backup_test_set_created  (LabTestStore       *store,
 void     lab_backup_test_write_file   (LabTestStore       *store,
                                        const char         *relative,
                                        const char         *contents);
+void     lab_backup_test_set_compression (LabTestStore    *store,
+                                          const char      *compression);
+void     lab_backup_test_make_v1_store (LabTestStore      *store);
+char    *lab_backup_test_any_object   (LabTestStore       *store);
+
+/* What a user sees of a store: its rows and its workspace files. */
+typedef struct
+{
+  char *rows;
+  char *workspace;
+} LabBackupTestState;
+
+void     lab_backup_test_state_take   (LabBackupTestState *state,
+                                       LabTestStore       *store);
+gboolean lab_backup_test_state_equal  (LabBackupTestState *a,
+                                       LabBackupTestState *b);
+void     lab_backup_test_state_clear  (LabBackupTestState *state);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LabBackupTestState, lab_backup_test_state_clear)
 
 G_END_DECLS

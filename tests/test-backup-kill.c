@@ -20,51 +20,6 @@
 
 #define N_RUNS 50
 
-typedef struct
-{
-  char *rows;
-  char *workspace;
-} State;
-
-static void
-state_clear (State *state)
-{
-  g_clear_pointer (&state->rows, g_free);
-  g_clear_pointer (&state->workspace, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (State, state_clear)
-
-/* Opens the store as any program would (which completes an interrupted
- * restore), checks it is intact and reads its state. */
-static void
-state_take (State        *state,
-            LabTestStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabDb) db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_assert_no_error (error);
-  stmt = lab_db_prepare (db, "PRAGMA integrity_check", &error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
-  g_assert_cmpint (lab_db_query_int64 (db, "SELECT count(*) FROM pragma_foreign_key_check",
-                                       &error), ==, 0);
-  lab_test_assert_fts_ok (db);
-
-  state_clear (state);
-  state->rows = lab_backup_test_dump (db, NULL, NULL);
-  state->workspace = lab_test_tree_digest (lab_data_dir_get_workspace_path (store->dir));
-}
-
-static gboolean
-state_equal (State *a,
-             State *b)
-{
-  return g_str_equal (a->rows, b->rows) && g_str_equal (a->workspace, b->workspace);
-}
-
 static GSubprocess *
 spawn_helper (const char * const *args)
 {
@@ -187,7 +142,7 @@ static void
 test_kill_backup (LabTestStore  *store,
                   gconstpointer  data)
 {
-  g_auto(State) original = { NULL, NULL };
+  g_auto(LabBackupTestState) original = { NULL, NULL };
   const char *args[] = { "backup", store->root, NULL };
   guint n_backups = 0;
   guint n_killed = 0;
@@ -195,7 +150,7 @@ test_kill_backup (LabTestStore  *store,
 
   lab_test_store_add_demo (store, 8, 30, 17);
   g_clear_object (&store->db);
-  state_take (&original, store);
+  lab_backup_test_state_take (&original, store);
 
   /* How long one takes, to spread the kills over all of it: the quickest of
    * a few runs after the first, which stores every workspace file. */
@@ -212,14 +167,14 @@ test_kill_backup (LabTestStore  *store,
 
   for (guint run = 0; run < N_RUNS; run++)
     {
-      g_auto(State) now = { NULL, NULL };
+      g_auto(LabBackupTestState) now = { NULL, NULL };
       gint64 delay = g_test_rand_int_range (0, MAX (2, duration));
 
       n_killed += kill_helper (args, delay);
 
       /* The store is as it was; what is listed is whole. */
-      state_take (&now, store);
-      g_assert_true (state_equal (&now, &original));
+      lab_backup_test_state_take (&now, store);
+      g_assert_true (lab_backup_test_state_equal (&now, &original));
       n_backups = assert_backups_good (store, n_backups);
     }
 
@@ -259,8 +214,8 @@ test_kill_restore (LabTestStore  *store,
                    gconstpointer  data)
 {
   gboolean sessions = GPOINTER_TO_INT (data);
-  g_auto(State) old_state = { NULL, NULL };
-  g_auto(State) new_state = { NULL, NULL };
+  g_auto(LabBackupTestState) old_state = { NULL, NULL };
+  g_auto(LabBackupTestState) new_state = { NULL, NULL };
   g_autofree char *backup_new = NULL;
   g_autofree char *backup_old = NULL;
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
@@ -275,7 +230,7 @@ test_kill_restore (LabTestStore  *store,
   backup_new = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
   change_store (store);
   backup_old = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
-  state_take (&old_state, store);
+  lab_backup_test_state_take (&old_state, store);
 
   g_ptr_array_add (args, g_strdup ("restore"));
   g_ptr_array_add (args, g_strdup (store->root));
@@ -301,27 +256,27 @@ test_kill_restore (LabTestStore  *store,
       gint64 one = run_helper ((const char * const *) args->pdata);
 
       duration = MIN (duration, one);
-      state_take (&new_state, store);
-      g_assert_false (state_equal (&new_state, &old_state));
+      lab_backup_test_state_take (&new_state, store);
+      g_assert_false (lab_backup_test_state_equal (&new_state, &old_state));
       restore_in_process (store, backup_old);
     }
 
   for (guint run = 0; run < N_RUNS; run++)
     {
-      g_auto(State) now = { NULL, NULL };
+      g_auto(LabBackupTestState) now = { NULL, NULL };
       gint64 delay = g_test_rand_int_range (0, MAX (2, duration * 11 / 10));
 
       n_killed += kill_helper ((const char * const *) args->pdata, delay);
 
       /* Opening the store completes a restore that had begun to change it. */
-      state_take (&now, store);
-      if (state_equal (&now, &new_state))
+      lab_backup_test_state_take (&now, store);
+      if (lab_backup_test_state_equal (&now, &new_state))
         {
           n_new++;
           assert_restore_finished (store);
           restore_in_process (store, backup_old);
         }
-      else if (state_equal (&now, &old_state))
+      else if (lab_backup_test_state_equal (&now, &old_state))
         n_old++;
       else
         g_error ("Run %u (killed after %" G_GINT64_FORMAT " µs): the store is neither the old "

@@ -56,20 +56,6 @@ objects_path (LabTestStore *store)
 }
 
 static void
-set_compression (LabTestStore *store,
-                 const char   *compression)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabConfig) config = lab_config_load (store->dir, &error);
-
-  g_assert_no_error (error);
-  lab_config_set_string (config, LAB_CONFIG_AUTO_BACKUP_COMPRESSION, compression, &error);
-  g_assert_no_error (error);
-  lab_config_save (config, &error);
-  g_assert_no_error (error);
-}
-
-static void
 test_create (LabTestStore  *store,
              gconstpointer  data)
 {
@@ -124,6 +110,25 @@ test_create (LabTestStore  *store,
   /* Every workspace file is stored under its checksum. */
   g_assert_cmpuint (lab_backup_test_count_files (lab_data_dir_get_workspace_path (store->dir)), ==,
                     lab_backup_info_get_n_files (info));
+  {
+    g_autoptr(GHashTable) files = lab_backup_load_files (store->dir, name, &error);
+    GHashTableIter iter;
+    gpointer path;
+    gpointer file_sha;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (files), ==, lab_backup_info_get_n_files (info));
+    g_hash_table_iter_init (&iter, files);
+    while (g_hash_table_iter_next (&iter, &path, &file_sha))
+      {
+        g_autofree char *file = g_build_filename (lab_data_dir_get_workspace_path (store->dir),
+                                                  path, NULL);
+        g_autofree char *actual = lab_file_sha256 (file, NULL, NULL, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (actual, ==, file_sha);
+      }
+  }
 }
 
 static void
@@ -208,7 +213,7 @@ test_compression (LabTestStore  *store,
   gsize length;
 
   lab_test_store_add_demo (store, 8, 40, 11);
-  set_compression (store, compression);
+  lab_backup_test_set_compression (store, compression);
 
   name = lab_backup_test_create (store, LAB_BACKUP_KIND_AUTO);
   info = get_info (store, name);
@@ -388,7 +393,7 @@ test_verify_flipped_byte (LabTestStore  *store,
   g_autofree char *name = NULL;
 
   lab_test_store_add_demo (store, 5, 10, 2);
-  set_compression (store, compression);
+  lab_backup_test_set_compression (store, compression);
   name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
   info = get_info (store, name);
 
@@ -434,26 +439,12 @@ test_verify_missing_object (LabTestStore  *store,
                             gconstpointer  data)
 {
   gboolean flip = GPOINTER_TO_INT (data);
-  g_autofree char *objects = objects_path (store);
   g_autofree char *name = NULL;
   g_autofree char *victim = NULL;
-  g_autoptr(GDir) prefixes = NULL;
-  const char *prefix;
 
   lab_test_store_add_demo (store, 3, 5, 4);
   name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
-
-  prefixes = g_dir_open (objects, 0, NULL);
-  while (victim == NULL && (prefix = g_dir_read_name (prefixes)) != NULL)
-    {
-      g_autofree char *sub = g_build_filename (objects, prefix, NULL);
-      g_autoptr(GDir) entries = g_dir_open (sub, 0, NULL);
-      const char *entry = entries ? g_dir_read_name (entries) : NULL;
-
-      if (entry != NULL)
-        victim = g_build_filename (sub, entry, NULL);
-    }
-  g_assert_nonnull (victim);
+  victim = lab_backup_test_any_object (store);
 
   if (flip)
     {
@@ -633,6 +624,23 @@ test_not_a_database (LabTestStore  *store,
 }
 
 static void
+test_damaged_settings (LabTestStore  *store,
+                       gconstpointer  data)
+{
+  g_autoptr(LabBackupInfo) info = NULL;
+  g_autofree char *name = NULL;
+
+  /* Settings that cannot be read do not stop a backup; it is uncompressed. */
+  lab_test_store_add_demo (store, 2, 2, 1);
+  g_assert_true (g_file_set_contents (lab_data_dir_get_config_file (store->dir), "{ broken", -1,
+                                      NULL));
+  name = lab_backup_test_create (store, LAB_BACKUP_KIND_AUTO);
+  info = verify (store, name);
+  g_assert_cmpstr (lab_backup_info_get_compression (info), ==, "none");
+  g_assert_false (lab_backup_info_get_damaged (info));
+}
+
+static void
 test_cancelled (LabTestStore  *store,
                 gconstpointer  data)
 {
@@ -701,22 +709,11 @@ test_pre_migration (LabTestStore  *store,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) backups = NULL;
   g_autoptr(LabBackupInfo) verified = NULL;
-  g_autofree char *v1_dump = NULL;
-  g_autofree char *backup_dump = NULL;
   LabBackupInfo *info;
   LabDb *db;
 
   /* A real file of schema version 1, with rows. */
-  g_assert_true (lab_data_dir_ensure (store->dir, &error));
-  {
-    g_autoptr(LabDb) v1 = lab_db_open_file_at_version (lab_data_dir_get_db_path (store->dir), 1,
-                                                       &error);
-
-    g_assert_no_error (error);
-    lab_test_add_session (v1, "s-1", "Annealing schedules", NULL);
-    lab_test_add_message (v1, "s-1", 1, "user", "Ada", "Which schedule wins?");
-    v1_dump = lab_backup_test_dump (v1, NULL, NULL);
-  }
+  lab_backup_test_make_v1_store (store);
   g_assert_cmpuint (n_listed (store), ==, 0);
 
   /* Opening it upgrades it, after backing it up. */
@@ -763,14 +760,7 @@ test_pre_migration_failure_stops_upgrade (LabTestStore  *store,
   g_autoptr(LabDb) db = NULL;
   g_autofree char *backups_path = NULL;
 
-  g_assert_true (lab_data_dir_ensure (store->dir, &error));
-  {
-    g_autoptr(LabDb) v1 = lab_db_open_file_at_version (lab_data_dir_get_db_path (store->dir), 1,
-                                                       &error);
-
-    g_assert_no_error (error);
-    lab_test_add_session (v1, "s-1", "Annealing schedules", NULL);
-  }
+  lab_backup_test_make_v1_store (store);
 
   /* No backup can be made (the object store is a file): no upgrade. */
   backups_path = g_build_filename (lab_data_dir_get_backups_path (store->dir), "objects", NULL);
@@ -785,6 +775,48 @@ test_pre_migration_failure_stops_upgrade (LabTestStore  *store,
   db = lab_db_open_file_at_version (lab_data_dir_get_db_path (store->dir), 1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (lab_db_query_int64 (db, "PRAGMA user_version", &error), ==, 1);
+}
+
+static void
+test_open_database (LabTestStore  *store,
+                    gconstpointer  data)
+{
+  const char *compression = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) db = NULL;
+  g_autoptr(LabBackupInfo) info = NULL;
+  g_autoptr(GDir) folder = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *live_rows = NULL;
+  g_autofree char *backup_rows = NULL;
+  const char *entry;
+
+  lab_test_store_add_demo (store, 6, 8, 12);
+  lab_backup_test_set_compression (store, compression);
+  name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
+
+  /* Browsable like a store, read-only, the same rows. */
+  db = lab_backup_open_database (store->dir, name, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (lab_db_is_read_only (db));
+  live_rows = lab_backup_test_dump (lab_test_store_open (store), NULL, NULL);
+  backup_rows = lab_backup_test_dump (db, NULL, NULL);
+  g_assert_cmpstr (live_rows, ==, backup_rows);
+
+  /* A decompressed copy leaves nothing behind in the folder. */
+  folder = g_dir_open (lab_data_dir_get_backups_path (store->dir), 0, NULL);
+  while ((entry = g_dir_read_name (folder)) != NULL)
+    g_assert_false (g_str_has_prefix (entry, ".extract-"));
+  g_clear_object (&db);
+
+  /* A damaged backup is not offered. */
+  info = get_info (store, name);
+  lab_backup_test_flip_byte (lab_backup_info_get_path (info), 100);
+  g_clear_object (&info);
+  info = verify (store, name);
+  db = lab_backup_open_database (store->dir, name, NULL, &error);
+  g_assert_null (db);
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT);
 }
 
 static void
@@ -867,11 +899,14 @@ main (int    argc,
   ADD ("pin", test_pin, NULL);
   ADD ("no-store", test_no_store, NULL);
   ADD ("not-a-database", test_not_a_database, NULL);
+  ADD ("damaged-settings", test_damaged_settings, NULL);
   ADD ("cancelled", test_cancelled, NULL);
   ADD ("leftovers-are-removed", test_leftovers_are_removed, NULL);
   ADD ("pre-migration", test_pre_migration, NULL);
   ADD ("pre-migration-failure-stops-upgrade", test_pre_migration_failure_stops_upgrade, NULL);
   ADD ("async", test_async, NULL);
+  ADD ("open-database", test_open_database, "none");
+  ADD ("open-database-zstd", test_open_database, "zstd");
 
 #undef ADD
 

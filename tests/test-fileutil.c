@@ -128,46 +128,6 @@ test_rm_rf_and_usage (LabTestStore  *store,
 }
 
 static void
-test_copy_new (LabTestStore  *store,
-               gconstpointer  data)
-{
-  g_autofree char *src = g_build_filename (store->tmp, "src.bin", NULL);
-  g_autofree char *dest = g_build_filename (store->tmp, "dest.bin", NULL);
-  g_autofree char *sha = NULL;
-  g_autofree char *again = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "copy me\n", -1);
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-  struct stat st;
-
-  g_assert_true (g_file_set_contents (src, "copy me\n", -1, NULL));
-  g_assert_true (lab_file_copy_new (src, dest, 0640, &sha, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (sha, ==, expected);
-  g_assert_true (g_file_get_contents (dest, &contents, &length, NULL));
-  g_assert_cmpstr (contents, ==, "copy me\n");
-  g_assert_cmpint (stat (dest, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0707, ==, 0600);
-
-  /* Never over a file that is there, and a missing source leaves nothing. */
-  g_assert_false (lab_file_copy_new (src, dest, 0600, &again, NULL, &error));
-  g_assert_nonnull (error);
-  g_assert_null (again);
-  g_clear_error (&error);
-  g_unlink (dest);
-  g_assert_false (lab_file_copy_new (store->root, dest, 0600, NULL, NULL, &error));
-  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND);
-  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
-  g_clear_error (&error);
-
-  g_assert_true (lab_sync_filesystem (store->tmp, &error));
-  g_assert_no_error (error);
-  g_assert_false (lab_sync_filesystem (store->root, &error));
-  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND);
-}
-
-static void
 test_list_sorted (LabTestStore  *store,
                   gconstpointer  data)
 {
@@ -196,6 +156,43 @@ test_list_sorted (LabTestStore  *store,
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 }
 
+static void
+test_copy_unsynced (LabTestStore  *store,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src = g_build_filename (store->tmp, "src.bin", NULL);
+  g_autofree char *dest = g_build_filename (store->tmp, "dest.bin", NULL);
+  g_autofree char *missing = g_build_filename (store->tmp, "missing.bin", NULL);
+  g_autofree char *sha = NULL;
+  g_autofree char *contents = NULL;
+  struct stat st;
+
+  g_assert_true (g_file_set_contents (src, "abc", -1, NULL));
+  g_assert_true (lab_file_copy_unsynced (src, dest, &sha, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sha, ==, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  g_assert_true (g_file_get_contents (dest, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "abc");
+  g_assert_cmpint (g_stat (dest, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (lab_sync_filesystem (dest, &error));
+  g_assert_no_error (error);
+
+  /* It only makes new files: an existing one is left as it is. */
+  g_assert_true (g_file_set_contents (src, "other", -1, NULL));
+  g_assert_false (lab_file_copy_unsynced (src, dest, NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_free (contents);
+  g_assert_true (g_file_get_contents (dest, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "abc");
+
+  /* A missing source leaves nothing behind. */
+  g_assert_false (lab_file_copy_unsynced (missing, src, NULL, NULL, &error));
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -211,8 +208,8 @@ main (int    argc,
               lab_test_store_setup, test_copy_and_hash, lab_test_store_teardown);
   g_test_add ("/labdata/store/fileutil/rm-rf-and-usage", LabTestStore, NULL,
               lab_test_store_setup, test_rm_rf_and_usage, lab_test_store_teardown);
-  g_test_add ("/labdata/store/fileutil/copy-new", LabTestStore, NULL,
-              lab_test_store_setup, test_copy_new, lab_test_store_teardown);
+  g_test_add ("/labdata/store/fileutil/copy-unsynced", LabTestStore, NULL,
+              lab_test_store_setup, test_copy_unsynced, lab_test_store_teardown);
   g_test_add ("/labdata/store/fileutil/list-sorted", LabTestStore, NULL,
               lab_test_store_setup, test_list_sorted, lab_test_store_teardown);
 

@@ -10,46 +10,19 @@
 #include "lab-config.h"
 #include "lab-error.h"
 #include "lab-fileutil.h"
+#include "lab-progress.h"
 #include "lab-row.h"
 #include "lab-schema.h"
 
 /* Restores: all of a backup, or chosen sessions, compared row by row. */
 
-typedef struct
-{
-  char *rows;       /* lab_backup_test_dump() of the database */
-  char *workspace;  /* lab_test_tree_digest() of the workspace */
-} State;
-
 static void
-state_clear (State *state)
+assert_state (LabTestStore       *store,
+              LabBackupTestState *expected)
 {
-  g_clear_pointer (&state->rows, g_free);
-  g_clear_pointer (&state->workspace, g_free);
-}
+  g_auto(LabBackupTestState) now = { NULL, NULL };
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (State, state_clear)
-
-static void
-state_take (State        *state,
-            LabTestStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabDb) db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  state_clear (state);
-  state->rows = lab_backup_test_dump (db, NULL, NULL);
-  state->workspace = lab_test_tree_digest (lab_data_dir_get_workspace_path (store->dir));
-}
-
-static void
-assert_state (LabTestStore *store,
-              State        *expected)
-{
-  g_auto(State) now = { NULL, NULL };
-
-  state_take (&now, store);
+  lab_backup_test_state_take (&now, store);
   g_assert_cmpstr (now.rows, ==, expected->rows);
   g_assert_cmpstr (now.workspace, ==, expected->workspace);
 }
@@ -64,19 +37,6 @@ restore (LabTestStore        *store,
 
   g_assert_true (lab_backup_restore (store->dir, name, sessions, pre_restore, NULL, NULL, NULL,
                                      &error));
-  g_assert_no_error (error);
-}
-
-static void
-set_compression (LabTestStore *store,
-                 const char   *compression)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabConfig) config = lab_config_load (store->dir, &error);
-
-  g_assert_no_error (error);
-  lab_config_set_string (config, LAB_CONFIG_AUTO_BACKUP_COMPRESSION, compression, &error);
-  lab_config_save (config, &error);
   g_assert_no_error (error);
 }
 
@@ -149,19 +109,19 @@ test_round_trip (LabTestStore  *store,
                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(State) original = { NULL, NULL };
-  g_auto(State) changed = { NULL, NULL };
+  g_auto(LabBackupTestState) original = { NULL, NULL };
+  g_auto(LabBackupTestState) changed = { NULL, NULL };
   g_autoptr(LabBackupInfo) pre_info = NULL;
   g_autofree char *name = NULL;
   g_autofree char *pre = NULL;
   g_autofree char *pre_rows = NULL;
 
   lab_test_store_add_demo (store, 10, 20, 5);
-  state_take (&original, store);
+  lab_backup_test_state_take (&original, store);
   name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
 
   change_store (store);
-  state_take (&changed, store);
+  lab_backup_test_state_take (&changed, store);
   g_assert_cmpstr (changed.rows, !=, original.rows);
   g_assert_cmpstr (changed.workspace, !=, original.workspace);
 
@@ -192,12 +152,12 @@ test_round_trip_compressed (LabTestStore  *store,
                             gconstpointer  data)
 {
   const char *compression = data;
-  g_auto(State) original = { NULL, NULL };
+  g_auto(LabBackupTestState) original = { NULL, NULL };
   g_autofree char *name = NULL;
 
   lab_test_store_add_demo (store, 10, 20, 5);
-  set_compression (store, compression);
-  state_take (&original, store);
+  lab_backup_test_set_compression (store, compression);
+  lab_backup_test_state_take (&original, store);
   name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
 
   change_store (store);
@@ -266,29 +226,12 @@ test_deleted_object_is_refused (LabTestStore  *store,
   g_autofree char *name = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autofree char *objects = NULL;
-  g_autoptr(GDir) prefixes = NULL;
-  const char *prefix;
-  gboolean removed = FALSE;
+  g_autofree char *object = NULL;
 
   lab_test_store_add_demo (store, 4, 10, 5);
   name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
-  objects = g_build_filename (lab_data_dir_get_backups_path (store->dir), "objects", NULL);
-  prefixes = g_dir_open (objects, 0, NULL);
-  while (!removed && (prefix = g_dir_read_name (prefixes)) != NULL)
-    {
-      g_autofree char *sub = g_build_filename (objects, prefix, NULL);
-      g_autoptr(GDir) entries = g_dir_open (sub, 0, NULL);
-      const char *entry = entries ? g_dir_read_name (entries) : NULL;
-
-      if (entry != NULL)
-        {
-          g_autofree char *path = g_build_filename (sub, entry, NULL);
-
-          removed = g_unlink (path) == 0;
-        }
-    }
-  g_assert_true (removed);
+  object = lab_backup_test_any_object (store);
+  g_assert_cmpint (g_unlink (object), ==, 0);
 
   g_clear_object (&store->db);
   before = lab_test_tree_digest (lab_data_dir_get_data_path (store->dir));
@@ -500,15 +443,7 @@ test_older_schema (LabTestStore  *store,
   g_autofree char *v1_rows = NULL;
   LabDb *db;
 
-  g_assert_true (lab_data_dir_ensure (store->dir, &error));
-  {
-    g_autoptr(LabDb) v1 = lab_db_open_file_at_version (lab_data_dir_get_db_path (store->dir), 1,
-                                                       &error);
-
-    g_assert_no_error (error);
-    lab_test_add_session (v1, "s-1", "Annealing schedules", NULL);
-    lab_test_add_message (v1, "s-1", 1, "user", "Ada", "Which schedule wins?");
-  }
+  lab_backup_test_make_v1_store (store);
 
   /* Opening upgrades it and leaves a version-1 pre-migration backup. */
   db = lab_test_store_open (store);
@@ -543,14 +478,14 @@ test_into_empty_folder (LabTestStore  *store,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(State) original = { NULL, NULL };
+  g_auto(LabBackupTestState) original = { NULL, NULL };
   g_autofree char *name = NULL;
   g_autofree char *data_path = NULL;
   g_autofree char *pre = NULL;
 
   /* Disaster: the data folder is gone; the backups folder survived. */
   lab_test_store_add_demo (store, 5, 5, 5);
-  state_take (&original, store);
+  lab_backup_test_state_take (&original, store);
   name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
   g_clear_object (&store->db);
   data_path = g_strdup (lab_data_dir_get_data_path (store->dir));
@@ -559,6 +494,233 @@ test_into_empty_folder (LabTestStore  *store,
   restore (store, name, NULL, &pre);
   g_assert_null (pre);
   assert_state (store, &original);
+}
+
+static void
+test_damaged_store (LabTestStore  *store,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(LabBackupTestState) original = { NULL, NULL };
+  g_autoptr(GDir) folder = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *pre = NULL;
+  g_autofree char *kept = NULL;
+  const char *entry;
+
+  lab_test_store_add_demo (store, 5, 5, 5);
+  lab_backup_test_state_take (&original, store);
+  name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
+  lab_test_add_session (lab_test_store_open (store), "later", "Added later", NULL);
+  g_clear_object (&store->db);
+
+  /* The disaster restores are for: the database is garbage. */
+  g_assert_true (g_file_set_contents (lab_data_dir_get_db_path (store->dir),
+                                      "the disk ate this file\n", -1, NULL));
+
+  restore (store, name, NULL, &pre);
+  g_assert_null (pre);
+  assert_state (store, &original);
+  lab_test_assert_fts_ok (lab_test_store_open (store));
+
+  /* What was there is kept as it was. */
+  folder = g_dir_open (lab_data_dir_get_backups_path (store->dir), 0, NULL);
+  while ((entry = g_dir_read_name (folder)) != NULL)
+    {
+      if (g_str_has_prefix (entry, "damaged_"))
+        kept = g_build_filename (lab_data_dir_get_backups_path (store->dir), entry, "labdata.db",
+                                 NULL);
+    }
+  g_assert_nonnull (kept);
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (kept, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "the disk ate this file\n");
+  }
+
+  /* Chosen sessions cannot go into a database that cannot be opened. */
+  g_clear_object (&store->db);
+  g_assert_true (g_file_set_contents (lab_data_dir_get_db_path (store->dir), "garbage again", -1,
+                                      NULL));
+  {
+    const char * const chosen[] = { "later", NULL };
+
+    g_assert_false (lab_backup_restore (store->dir, name, chosen, NULL, NULL, NULL, NULL, &error));
+    g_assert_nonnull (error);
+  }
+}
+
+static void
+write_journal (LabTestStore *store,
+               const char   *text)
+{
+  g_autofree char *path = g_build_filename (lab_data_dir_get_data_path (store->dir),
+                                            "restore-journal.json", NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static void
+test_interrupted_restore_cannot_finish (LabTestStore  *store,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) db = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  lab_test_store_add_demo (store, 2, 2, 5);
+  g_clear_object (&store->db);
+  journal = g_build_filename (lab_data_dir_get_data_path (store->dir), "restore-journal.json",
+                              NULL);
+
+  /* The backup an interrupted restore needs is gone: opening says so, and
+   * what to do, and changes nothing. */
+  write_journal (store, "{ \"format\": \"labdata-restore-journal\", \"version\": 1,"
+                        "  \"backup\": \"backup_20260101_000000\","
+                        "  \"source\": \"/nonexistent/backup_20260101_000000.db\","
+                        "  \"sessions\": null, \"replace_file\": false, \"files\": [] }");
+  before = lab_test_tree_digest (lab_data_dir_get_workspace_path (store->dir));
+  db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_assert_null (db);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "cannot be completed"));
+  g_assert_nonnull (strstr (error->message, "restore-journal.json"));
+  g_clear_error (&error);
+
+  /* A journal whose paths leave the workspace is refused, not followed. */
+  write_journal (store, "{ \"format\": \"labdata-restore-journal\", \"version\": 1,"
+                        "  \"backup\": \"backup_20260101_000000\", \"source\": \"/x.db\","
+                        "  \"sessions\": null, \"replace_file\": false,"
+                        "  \"files\": [ { \"path\": \"../../config/config.json\","
+                        "                 \"staged\": null } ] }");
+  db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_assert_null (db);
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  after = lab_test_tree_digest (lab_data_dir_get_workspace_path (store->dir));
+  g_assert_cmpstr (before, ==, after);
+
+  /* Deleting the journal keeps the store as it is. */
+  g_assert_cmpint (g_unlink (journal), ==, 0);
+  db = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (db);
+}
+
+static void
+test_locked_database (LabTestStore  *store,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDb) writer = NULL;
+  g_auto(LabBackupTestState) changed = { NULL, NULL };
+  g_autofree char *name = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *staging = NULL;
+
+  lab_test_store_add_demo (store, 3, 3, 5);
+  name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
+  change_store (store);
+  g_clear_object (&store->db);
+  lab_backup_test_state_take (&changed, store);
+
+  /* Another program holds the write lock the whole time: the restore gives
+   * up with a clear error, and the store is as it was. */
+  writer = lab_db_open (store->dir, LAB_DB_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  lab_db_begin (writer, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (lab_backup_restore (store->dir, name, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  lab_db_rollback (writer);
+  g_clear_object (&writer);
+
+  journal = g_build_filename (lab_data_dir_get_data_path (store->dir), "restore-journal.json",
+                              NULL);
+  staging = g_build_filename (lab_data_dir_get_data_path (store->dir), ".restore-staging", NULL);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (staging, G_FILE_TEST_EXISTS));
+  assert_state (store, &changed);
+
+  /* Once it lets go, the restore works. */
+  restore (store, name, NULL, NULL);
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+test_async (LabTestStore  *store,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabProgress) progress = lab_progress_new ();
+  g_auto(LabBackupTestState) original = { NULL, NULL };
+  g_autoptr(GAsyncResult) verified = NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
+  g_autoptr(GAsyncResult) opened = NULL;
+  g_autoptr(GAsyncResult) pruned = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GPtrArray) deleted = NULL;
+  g_autoptr(LabDb) copy = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *pre = NULL;
+
+  /* The GUI's way: every long operation as a GTask, results on the main
+   * context, progress on a LabProgress. */
+  lab_test_store_add_demo (store, 4, 6, 5);
+  lab_backup_test_state_take (&original, store);
+  name = lab_backup_test_create (store, LAB_BACKUP_KIND_MANUAL);
+  change_store (store);
+
+  lab_backup_verify_async (store->dir, NULL, progress, NULL, store_result_cb, &verified);
+  infos = lab_backup_verify_finish (store->dir, wait_for (&verified), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos->len, ==, 1);
+  g_assert_true (lab_backup_info_get_verified (infos->pdata[0]));
+
+  lab_backup_open_database_async (store->dir, name, NULL, store_result_cb, &opened);
+  copy = lab_backup_open_database_finish (store->dir, wait_for (&opened), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lab_db_query_int64 (copy, "SELECT count(*) FROM sessions", &error), ==, 4);
+
+  lab_backup_restore_async (store->dir, name, NULL, progress, NULL, store_result_cb, &restored);
+  g_assert_true (lab_backup_restore_finish (store->dir, wait_for (&restored), &pre, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (pre);
+  assert_state (store, &original);
+
+  /* Nothing is old enough to prune. */
+  lab_backup_prune_async (store->dir, NULL, store_result_cb, &pruned);
+  deleted = lab_backup_prune_finish (store->dir, wait_for (&pruned), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (deleted->len, ==, 0);
+
+  /* Let the last progress update arrive. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpfloat (lab_progress_get_fraction (progress), ==, 1.0);
+  g_assert_cmpstr (lab_progress_get_message (progress), ==, "Restore complete");
 }
 
 int
@@ -582,6 +744,10 @@ main (int    argc,
   ADD ("session-not-in-backup", test_session_not_in_backup, NULL);
   ADD ("older-schema", test_older_schema, NULL);
   ADD ("into-empty-folder", test_into_empty_folder, NULL);
+  ADD ("damaged-store", test_damaged_store, NULL);
+  ADD ("async", test_async, NULL);
+  ADD ("locked-database", test_locked_database, NULL);
+  ADD ("interrupted-restore-cannot-finish", test_interrupted_restore_cannot_finish, NULL);
 
 #undef ADD
 

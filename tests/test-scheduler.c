@@ -74,7 +74,8 @@ failed_cb (LabScheduler *scheduler,
 {
   g_test_message ("backup failed: %s", error->message);
   fixture->n_failed++;
-  fixture->n_active--;
+  if (fixture->n_active > 0)
+    fixture->n_active--;
 }
 
 static void
@@ -393,6 +394,30 @@ test_disabled (Fixture       *fixture,
 }
 
 static void
+test_damaged_settings (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *path = lab_data_dir_get_config_file (fixture->store.dir);
+
+  /* Settings that cannot be read: no backup, and one failure to report. */
+  g_assert_true (g_file_set_contents (path, "{ broken", -1, NULL));
+  fake_now = D0 + 2 * HOUR;
+  lab_scheduler_start (fixture->scheduler);
+  check_at (fixture, D0 + 3 * HOUR);
+  check_at (fixture, D0 + 4 * HOUR);
+  g_assert_cmpuint (fixture->n_started, ==, 0);
+  g_assert_cmpuint (fixture->n_active, ==, 0);
+  g_assert_cmpint (lab_scheduler_get_next_run (fixture->scheduler), ==, 0);
+  g_assert_nonnull (strstr (lab_scheduler_get_last_error (fixture->scheduler), "damaged"));
+
+  /* Fixed: the run that was due happens. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  check_at (fixture, D0 + 5 * HOUR);
+  g_assert_cmpuint (fixture->n_finished, ==, 1);
+}
+
+static void
 test_retention_after_run (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -473,6 +498,7 @@ main (int    argc,
   ADD ("no-overlap", test_no_overlap);
   ADD ("failure-is-retried", test_failure_is_retried);
   ADD ("disabled", test_disabled);
+  ADD ("damaged-settings", test_damaged_settings);
   ADD ("retention-after-run", test_retention_after_run);
   ADD ("stop-cancels", test_stop_cancels);
   ADD ("real-timer", test_real_timer);

@@ -359,6 +359,7 @@ lab_cli_cmd_restore (LabCli  *cli,
   g_autofree char *pre_restore = NULL;
   g_autofree char *question = NULL;
   const char *name;
+  gboolean had_store;
   int exit_code;
   GOptionEntry entries[] = {
     { "session", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sessions,
@@ -409,6 +410,7 @@ lab_cli_cmd_restore (LabCli  *cli,
   if (!lab_cli_confirm (cli, question, &exit_code))
     return exit_code;
 
+  had_store = lab_data_dir_exists (lab_cli_get_data_dir (cli));
   if (!lab_backup_restore (lab_cli_get_data_dir (cli), name, (const char * const *) sessions,
                            &pre_restore, lab_cli_progress, cli, cli->cancellable, &error))
     return lab_cli_fail (cli, error);
@@ -450,6 +452,9 @@ lab_cli_cmd_restore (LabCli  *cli,
         g_print (_("Restored %s.\n"), name);
       if (pre_restore != NULL)
         g_print (_("The state before the restore is in the backup %s.\n"), pre_restore);
+      else if (had_store)
+        g_print (_("The store was too damaged to back up; its files were kept as they were in "
+                   "the backups folder (damaged_…).\n"));
     }
 
   return LAB_CLI_EXIT_OK;

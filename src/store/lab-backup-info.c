@@ -231,9 +231,10 @@ lab_backup_info_init (LabBackupInfo *self)
 {
 }
 
-static gint64
-get_time_member (JsonObject *root,
-                 const char *member)
+/* A timestamp member of a sidecar or a state file; 0 if absent or invalid. */
+gint64
+_lab_backup_json_get_time (JsonObject *root,
+                           const char *member)
 {
   const char *text = json_object_get_string_member_with_default (root, member, NULL);
   gint64 usec = 0;
@@ -269,8 +270,8 @@ _lab_backup_info_new (LabDataDir *dir,
       file = json_object_get_string_member_with_default (root, "file", NULL);
       lab_backup_kind_from_string (json_object_get_string_member_with_default (root, "kind", NULL),
                                    &self->kind);
-      self->created_at = get_time_member (root, "created_at");
-      self->verified_at = get_time_member (root, "verified_at");
+      self->created_at = _lab_backup_json_get_time (root, "created_at");
+      self->verified_at = _lab_backup_json_get_time (root, "verified_at");
       self->compression = g_strdup (json_object_get_string_member_with_default (root, "compression",
                                                                               "none"));
       self->sha256 = g_strdup (json_object_get_string_member_with_default (root, "sha256", NULL));
@@ -583,10 +584,11 @@ lab_backup_info_is_good (LabBackupInfo *self)
   return !self->damaged;
 }
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          gint64       usec)
+/* Adds @member as a timestamp, or null for 0. */
+void
+_lab_backup_json_add_time (JsonBuilder *builder,
+                           const char  *member,
+                           gint64       usec)
 {
   json_builder_set_member_name (builder, member);
   if (usec == 0)
@@ -616,7 +618,7 @@ lab_backup_info_to_json (LabBackupInfo *self)
   json_builder_add_string_value (builder, self->name);
   json_builder_set_member_name (builder, "kind");
   json_builder_add_string_value (builder, lab_backup_kind_to_string (self->kind));
-  add_time (builder, "created_at", self->created_at);
+  _lab_backup_json_add_time (builder, "created_at", self->created_at);
   json_builder_set_member_name (builder, "path");
   json_builder_add_string_value (builder, self->path);
   json_builder_set_member_name (builder, "compression");
@@ -645,7 +647,7 @@ lab_backup_info_to_json (LabBackupInfo *self)
   json_builder_add_int_value (builder, self->n_files);
   json_builder_set_member_name (builder, "files_size");
   json_builder_add_int_value (builder, self->files_size);
-  add_time (builder, "verified_at", self->verified_at);
+  _lab_backup_json_add_time (builder, "verified_at", self->verified_at);
   json_builder_set_member_name (builder, "verified");
   json_builder_add_boolean_value (builder, lab_backup_info_get_verified (self));
   json_builder_set_member_name (builder, "damaged");

@@ -96,6 +96,17 @@ gboolean       _lab_backup_extract_database (LabBackupInfo   *info,
                                              LabSha256       *sha,
                                              GCancellable    *cancellable,
                                              GError         **error);
+void           _lab_backup_log              (LabDataDir      *dir,
+                                             const char      *operation,
+                                             JsonObject      *details);
+gint64         _lab_backup_json_get_time    (JsonObject      *object,
+                                             const char      *member);
+void           _lab_backup_json_add_time    (JsonBuilder     *builder,
+                                             const char      *member,
+                                             gint64           usec);
+JsonObject    *_lab_backup_hash_workspace   (LabDataDir      *dir,
+                                             GCancellable    *cancellable,
+                                             GError         **error);
 gboolean       _lab_backup_recover_locked   (LabDataDir      *dir,
                                              GError         **error);
 sqlite3       *_lab_backup_open_file_readonly (const char    *path,

@@ -16,7 +16,6 @@
 #include "lab-db.h"
 #include "lab-error.h"
 #include "lab-fileutil.h"
-#include "lab-oplog.h"
 #include "lab-row.h"
 #include "lab-schema.h"
 #include "lab-store-info.h"
@@ -26,10 +25,10 @@
  *
  * First the backup is verified and the current state backed up (kind
  * pre-restore). Then everything the restore needs is prepared beside the data,
- * in data/.restore-staging/: the workspace files as they were, and the
- * database decompressed if it was compressed. Nothing live has changed yet; a
- * kill up to here leaves the old state, and the staging folder is removed
- * later.
+ * in data/.restore-staging/: the workspace files that differ from the
+ * backup's, and the database decompressed if it was compressed. Nothing live
+ * has changed yet; a kill up to here leaves the old state, and the staging
+ * folder is removed later.
  *
  * Then data/restore-journal.json is written (atomically). From that moment
  * the restore is rolled forward, by this call or, if it is killed, by the next
@@ -37,20 +36,61 @@
  * again. The database is replaced through SQLite's backup API into the live
  * database, one transaction that other connections (a window still open on
  * the store) see commit as a whole; chosen sessions are replaced row by row,
- * in one transaction too. The workspace folders are then swapped in by
- * rename. Only when all of it is done does the journal go.
+ * in one transaction too. Then the workspace files that differ are renamed
+ * into place and the ones the backup does not have are deleted. Only when all
+ * of it is done does the journal go.
  */
 
 #define JOURNAL_NAME "restore-journal.json"
 #define STAGING_NAME ".restore-staging"
-#define BUSY_DEADLINE_USEC (30 * G_USEC_PER_SEC)
+#define BUSY_DEADLINE_USEC (10 * G_USEC_PER_SEC)
+
+/* One change to the workspace: a staged file put at a path, or (staged is
+ * NULL) the file at a path deleted. */
+typedef struct
+{
+  char *path;    /* relative to data/workspace */
+  char *staged;  /* a name in the staging folder's files/, or NULL */
+} FileOp;
+
+static void
+file_op_free (gpointer data)
+{
+  FileOp *op = data;
+
+  g_free (op->path);
+  g_free (op->staged);
+  g_free (op);
+}
+
+static FileOp *
+file_op_new (const char *path,
+             const char *staged)
+{
+  FileOp *op = g_new0 (FileOp, 1);
+
+  op->path = g_strdup (path);
+  op->staged = g_strdup (staged);
+  return op;
+}
 
 typedef struct
 {
-  char *backup;     /* the backup's name */
-  char *source;     /* the plain database file to restore from */
-  char **sessions;  /* the sessions to restore, or NULL for everything */
+  char *backup;          /* the backup's name */
+  char *source;          /* the plain database file to restore from */
+  char **sessions;       /* the sessions to restore, or NULL for everything */
+  gboolean replace_file; /* the live database is damaged: replace the file */
+  GPtrArray *ops;        /* of FileOp: what changes in the workspace */
 } Journal;
+
+static Journal *
+journal_new (void)
+{
+  Journal *journal = g_new0 (Journal, 1);
+
+  journal->ops = g_ptr_array_new_with_free_func (file_op_free);
+  return journal;
+}
 
 static void
 journal_free (Journal *journal)
@@ -58,6 +98,7 @@ journal_free (Journal *journal)
   g_free (journal->backup);
   g_free (journal->source);
   g_strfreev (journal->sessions);
+  g_ptr_array_unref (journal->ops);
   g_free (journal);
 }
 
@@ -129,6 +170,25 @@ journal_write (LabDataDir  *dir,
         json_builder_add_string_value (builder, journal->sessions[i]);
       json_builder_end_array (builder);
     }
+  json_builder_set_member_name (builder, "replace_file");
+  json_builder_add_boolean_value (builder, journal->replace_file);
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < journal->ops->len; i++)
+    {
+      FileOp *op = journal->ops->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, op->path);
+      json_builder_set_member_name (builder, "staged");
+      if (op->staged != NULL)
+        json_builder_add_string_value (builder, op->staged);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -142,10 +202,11 @@ journal_read (LabDataDir  *dir,
 {
   g_autofree char *path = journal_path (dir);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(Journal) journal = g_new0 (Journal, 1);
+  g_autoptr(Journal) journal = journal_new ();
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonNode *sessions;
+  JsonNode *files;
 
   if (!json_parser_load_from_file (parser, path, &local_error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -159,6 +220,7 @@ journal_read (LabDataDir  *dir,
   root = json_node_get_object (json_parser_get_root (parser));
   journal->backup = g_strdup (json_object_get_string_member_with_default (root, "backup", NULL));
   journal->source = g_strdup (json_object_get_string_member_with_default (root, "source", NULL));
+  journal->replace_file = json_object_get_boolean_member_with_default (root, "replace_file", FALSE);
   sessions = json_object_get_member (root, "sessions");
 
   if (journal->backup == NULL || journal->source == NULL ||
@@ -182,6 +244,33 @@ journal_read (LabDataDir  *dir,
             g_strv_builder_add (ids, id);
         }
       journal->sessions = g_strv_builder_end (ids);
+    }
+
+  files = json_object_get_member (root, "files");
+  if (files != NULL && JSON_NODE_HOLDS_ARRAY (files))
+    {
+      JsonArray *array = json_node_get_array (files);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *op = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+          const char *file = op ? json_object_get_string_member_with_default (op, "path", NULL)
+                                : NULL;
+          const char *staged = op ? json_object_get_string_member_with_default (op, "staged", NULL)
+                                  : NULL;
+
+          /* The paths are used as they are: refuse any that would leave the
+           * workspace or the staging folder. */
+          if (!lab_relative_path_is_safe (file) ||
+              (staged != NULL && (!lab_relative_path_is_safe (staged) || strchr (staged, '/'))))
+            {
+              g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT,
+                           _("The journal of an interrupted restore, “%s”, is damaged"), path);
+              return NULL;
+            }
+          g_ptr_array_add (journal->ops, file_op_new (file, staged));
+        }
     }
 
   return g_steal_pointer (&journal);
@@ -325,6 +414,86 @@ out:
   return ok;
 }
 
+static char *
+incoming_path (const char *live)
+{
+  return g_strconcat (live, ".restored", NULL);
+}
+
+/*
+ * For a live database too damaged to write into: the restored file replaces
+ * it. Its WAL goes first, or SQLite would replay it into the new file.
+ */
+static gboolean
+replace_database_file (const char    *source,
+                       const char    *live,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autofree char *incoming = incoming_path (live);
+  g_autofree char *folder = g_path_get_dirname (live);
+  const char *suffixes[] = { "-wal", "-shm", "-journal" };
+
+  if (!lab_file_copy_atomic (source, incoming, NULL, cancellable, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (live, suffixes[i], NULL);
+
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          lab_store_error_from_errno (error, saved_errno, _("Cannot delete “%s”"), path);
+          return FALSE;
+        }
+    }
+
+  return lab_fsync_dir (folder, error) && lab_commit_temp (incoming, live, error);
+}
+
+/*
+ * Keeps the files of a damaged store, as they are, in backups/damaged_…/,
+ * before a restore replaces them: someone may want to look at them.
+ */
+static gboolean
+save_damaged_files (LabDataDir  *dir,
+                    char       **saved,
+                    GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "damaged_%Y%m%d_%H%M%S");
+  g_autofree char *folder = NULL;
+  const char *live = lab_data_dir_get_db_path (dir);
+  const char *suffixes[] = { "", "-wal" };
+
+  for (guint n = 1; folder == NULL || g_file_test (folder, G_FILE_TEST_EXISTS); n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup (stamp) : g_strdup_printf ("%s_%u", stamp, n);
+
+      g_free (folder);
+      folder = g_build_filename (lab_data_dir_get_backups_path (dir), name, NULL);
+    }
+
+  if (!lab_mkdir_private (folder, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (live, suffixes[i], NULL);
+      g_autofree char *base = g_path_get_basename (from);
+      g_autofree char *to = g_build_filename (folder, base, NULL);
+
+      if (g_file_test (from, G_FILE_TEST_IS_REGULAR) &&
+          !lab_file_copy_atomic (from, to, NULL, NULL, error))
+        return FALSE;
+    }
+
+  *saved = g_steal_pointer (&folder);
+  return TRUE;
+}
+
 /* Database, chosen sessions */
 
 static gboolean
@@ -455,168 +624,230 @@ fail:
 
 /* Workspace */
 
-static gboolean
-path_exists (const char *path)
-{
-  struct stat st;
-
-  return lstat (path, &st) == 0;
-}
-
-static gboolean
-rename_synced (const char  *from,
-               const char  *to,
-               GError     **error)
-{
-  g_autofree char *from_dir = g_path_get_dirname (from);
-  g_autofree char *to_dir = g_path_get_dirname (to);
-
-  if (g_rename (from, to) != 0)
-    {
-      int saved_errno = errno;
-
-      lab_store_error_from_errno (error, saved_errno, _("Cannot rename “%s” to “%s”"), from, to);
-      return FALSE;
-    }
-
-  return lab_fsync_dir (from_dir, error) && (g_str_equal (from_dir, to_dir) ||
-                                             lab_fsync_dir (to_dir, error));
-}
-
 /*
- * Puts @staged in place of @target, keeping @target as @old. Safe to run
- * again after a kill at any point: it looks at which of the three exist.
+ * The workspace is not swapped as a whole: only the files that differ
+ * between the store and the backup change. Deleting tens of thousands of
+ * unchanged files only to write them back is slow (on a busy disk, rm -rf of
+ * a 25,000-file workspace takes most of a minute), and the old files are in
+ * the pre-restore backup anyway. Each change is journaled and can be applied
+ * again: a put renames a staged file into place (nothing to do once it is
+ * gone from the staging folder), a delete unlinks a path (nothing to do once
+ * it is gone).
  */
-static gboolean
-swap_in (const char  *staged,
-         const char  *target,
-         const char  *old,
-         GError     **error)
+
+/* Removes the folders a deletion left empty, up to the workspace itself. */
+static void
+remove_empty_parents (const char *workspace,
+                      const char *path)
 {
-  if (!path_exists (staged))
-    return TRUE;  /* done already */
+  g_autofree char *dir = g_path_get_dirname (path);
 
-  if (path_exists (target))
+  while (g_str_has_prefix (dir, workspace) && strlen (dir) > strlen (workspace) &&
+         g_rmdir (dir) == 0)
     {
-      if (path_exists (old))
-        {
-          /* Cannot happen in order; refuse rather than guess which is which. */
-          g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
-                       _("Cannot finish the restore: “%s”, “%s” and “%s” all exist"),
-                       staged, target, old);
-          return FALSE;
-        }
-      if (!rename_synced (target, old, error))
-        return FALSE;
-    }
+      char *parent = g_path_get_dirname (dir);
 
-  return rename_synced (staged, target, error);
+      g_free (dir);
+      dir = parent;
+    }
 }
 
 static gboolean
-swap_workspace (LabDataDir  *dir,
-                Journal     *journal,
-                GError     **error)
+apply_workspace (LabDataDir  *dir,
+                 Journal     *journal,
+                 GError     **error)
 {
   const char *workspace = lab_data_dir_get_workspace_path (dir);
-
-  if (journal->sessions == NULL)
-    {
-      g_autofree char *staged = staging_path (dir, "workspace", NULL);
-      g_autofree char *old = staging_path (dir, "workspace.old", NULL);
-
-      return swap_in (staged, workspace, old, error);
-    }
 
   if (!lab_mkdir_private (workspace, error))
     return FALSE;
 
-  for (guint i = 0; journal->sessions[i] != NULL; i++)
+  /* Deletions first: a path that was a file may now be a folder. */
+  for (guint i = 0; i < journal->ops->len; i++)
     {
-      g_autofree char *target = lab_data_dir_get_session_workspace (dir, journal->sessions[i]);
-      g_autofree char *staged = staging_path (dir, "sessions", journal->sessions[i], NULL);
-      g_autofree char *old = staging_path (dir, "old", journal->sessions[i], NULL);
-      g_autofree char *old_parent = staging_path (dir, "old", NULL);
+      FileOp *op = journal->ops->pdata[i];
+      g_autofree char *target = NULL;
 
+      if (op->staged != NULL)
+        continue;
+
+      target = lab_path_join_safe (workspace, op->path, error);
       if (target == NULL)
-        continue;  /* an id that cannot be a folder has no files */
-
-      if (!lab_mkdir_private (old_parent, error) || !swap_in (staged, target, old, error))
         return FALSE;
+
+      if (g_unlink (target) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          lab_store_error_from_errno (error, saved_errno, _("Cannot delete “%s”"), target);
+          return FALSE;
+        }
+      remove_empty_parents (workspace, target);
     }
 
-  return TRUE;
+  for (guint i = 0; i < journal->ops->len; i++)
+    {
+      FileOp *op = journal->ops->pdata[i];
+      g_autofree char *staged = NULL;
+      g_autofree char *target = NULL;
+      g_autofree char *parent = NULL;
+
+      if (op->staged == NULL)
+        continue;
+
+      staged = staging_path (dir, "files", op->staged, NULL);
+      if (!g_file_test (staged, G_FILE_TEST_EXISTS))
+        continue;  /* put in place already */
+
+      target = lab_path_join_safe (workspace, op->path, error);
+      if (target == NULL)
+        return FALSE;
+      parent = g_path_get_dirname (target);
+      if (!lab_mkdir_private (parent, error))
+        return FALSE;
+
+      /* An emptied folder where a file goes (a folder that became a file). */
+      if (g_rename (staged, target) != 0 && (errno != EISDIR || g_rmdir (target) != 0 ||
+                                             g_rename (staged, target) != 0))
+        {
+          int saved_errno = errno;
+
+          lab_store_error_from_errno (error, saved_errno, _("Cannot restore “%s”"), target);
+          return FALSE;
+        }
+    }
+
+  /* The renames and unlinks are on disk before the journal goes. */
+  return lab_sync_filesystem (workspace, error);
 }
 
-/* Copies the backup's files, by their objects, into @dest_root. */
+/* Whether @path is a file of one of @sessions, or any file without them. */
 static gboolean
-stage_files (LabDataDir    *dir,
-             JsonObject    *files,
-             const char    *prefix,
-             const char    *dest_root,
-             Phase         *phase,
-             GCancellable  *cancellable,
-             GError       **error)
+path_is_chosen (const char         *path,
+                const char * const *sessions)
 {
-  JsonObjectIter iter;
-  const char *relative;
-  JsonNode *node;
-  guint n = 0;
-  guint total = files ? json_object_get_size (files) : 0;
-
-  if (!lab_mkdir_private (dest_root, error))
-    return FALSE;
-
-  if (files == NULL)
+  if (sessions == NULL)
     return TRUE;
 
-  json_object_iter_init (&iter, files);
-  while (json_object_iter_next (&iter, &relative, &node))
+  for (guint i = 0; sessions[i] != NULL; i++)
     {
-      const char *sha = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+      gsize len = strlen (sessions[i]);
+
+      if (strncmp (path, sessions[i], len) == 0 && path[len] == '/')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Path → SHA-256 of the chosen files listed in a sidecar's "files". */
+static GHashTable *
+files_of (JsonObject         *sidecar,
+          const char * const *sessions)
+{
+  GHashTable *files = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonObject *map = sidecar ? json_object_get_object_member (sidecar, "files") : NULL;
+  JsonObjectIter iter;
+  const char *path;
+  JsonNode *node;
+
+  if (map == NULL)
+    return files;
+
+  json_object_iter_init (&iter, map);
+  while (json_object_iter_next (&iter, &path, &node))
+    {
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+          path_is_chosen (path, sessions))
+        g_hash_table_insert (files, (gpointer) path, (gpointer) json_node_get_string (node));
+    }
+
+  return files;
+}
+
+static int
+compare_ops (gconstpointer a,
+             gconstpointer b)
+{
+  const FileOp *op_a = *(FileOp * const *) a;
+  const FileOp *op_b = *(FileOp * const *) b;
+
+  return strcmp (op_a->path, op_b->path);
+}
+
+/*
+ * Works out what changes in the workspace, from the files now (@live: the
+ * pre-restore backup's list) to the backup's, and stages the files to put.
+ */
+static gboolean
+stage_workspace (LabDataDir          *dir,
+                 Journal             *journal,
+                 JsonObject          *live,
+                 JsonObject          *backup,
+                 Phase               *phase,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  const char * const *sessions = (const char * const *) journal->sessions;
+  g_autoptr(GHashTable) now = files_of (live, sessions);
+  g_autoptr(GHashTable) then = files_of (backup, sessions);
+  g_autofree char *files_dir = staging_path (dir, "files", NULL);
+  GHashTableIter iter;
+  gpointer path;
+  gpointer sha;
+  guint n_put = 0;
+  guint done = 0;
+
+  if (!lab_mkdir_private (files_dir, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, now);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    {
+      if (!g_hash_table_contains (then, path))
+        g_ptr_array_add (journal->ops, file_op_new (path, NULL));
+    }
+
+  g_hash_table_iter_init (&iter, then);
+  while (g_hash_table_iter_next (&iter, &path, &sha))
+    {
       g_autofree char *object = NULL;
-      g_autofree char *dest = NULL;
-      g_autofree char *parent = NULL;
+      g_autofree char *staged_name = NULL;
+      g_autofree char *staged = NULL;
       g_autofree char *copied = NULL;
-      const char *rest = relative;
 
-      n++;
-      if (prefix != NULL)
-        {
-          if (!g_str_has_prefix (relative, prefix) || relative[strlen (prefix)] != '/')
-            continue;
-          rest = relative + strlen (prefix) + 1;
-        }
+      if (g_strcmp0 (g_hash_table_lookup (now, path), sha) == 0)
+        continue;
 
-      if (!lab_sha256_is_valid_hex (sha))
+      /* Paths and names come from the sidecar: check them before use. */
+      if (!lab_relative_path_is_safe (path) || !lab_sha256_is_valid_hex (sha))
         {
           g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT,
-                       _("The backup lists the workspace file “%s” wrongly"), relative);
+                       _("The backup lists the workspace file “%s” wrongly"), (char *) path);
           return FALSE;
         }
 
-      /* Paths come from the sidecar: one that would leave the folder is refused. */
-      dest = lab_path_join_safe (dest_root, rest, error);
-      if (dest == NULL)
-        return FALSE;
-
-      parent = g_path_get_dirname (dest);
+      staged_name = g_strdup_printf ("f-%u", n_put++);
+      staged = g_build_filename (files_dir, staged_name, NULL);
       object = _lab_backup_object_path (dir, sha);
-      if (!lab_mkdir_private (parent, error) ||
-          !lab_file_copy_atomic (object, dest, &copied, cancellable, error))
-        return FALSE;
 
+      /* Unsynced: the staging folder is synced at once, before the journal
+       * refers to it. */
+      if (!lab_file_copy_unsynced (object, staged, &copied, cancellable, error))
+        return FALSE;
       if (!g_str_equal (copied, sha))
         {
           g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT,
-                       _("The workspace file “%s” is damaged in the backup"), relative);
+                       _("The workspace file “%s” is damaged in the backup"), (char *) path);
           return FALSE;
         }
 
-      if (n % 64 == 0)
-        phase_cb ((double) n / total, NULL, phase);
+      g_ptr_array_add (journal->ops, file_op_new (path, staged_name));
+      if (++done % 64 == 0)
+        phase_cb ((double) done / g_hash_table_size (then), NULL, phase);
     }
 
+  g_ptr_array_sort (journal->ops, compare_ops);
   return TRUE;
 }
 
@@ -626,6 +857,9 @@ finish_journal (LabDataDir  *dir,
 {
   g_autofree char *path = journal_path (dir);
   g_autofree char *staging = staging_root (dir);
+  g_autofree char *incoming = incoming_path (lab_data_dir_get_db_path (dir));
+
+  g_unlink (incoming);
 
   if (g_unlink (path) != 0 && errno != ENOENT)
     {
@@ -638,7 +872,7 @@ finish_journal (LabDataDir  *dir,
   if (!lab_fsync_dir (lab_data_dir_get_data_path (dir), error))
     return FALSE;
 
-  /* What is left is the old workspace and copies: no longer needed. */
+  /* What is left is copies that were not needed. */
   return lab_rm_rf (staging, error);
 }
 
@@ -651,6 +885,9 @@ apply_database (LabDataDir    *dir,
                 GError       **error)
 {
   const char *live = lab_data_dir_get_db_path (dir);
+
+  if (journal->replace_file)
+    return replace_database_file (journal->source, live, cancellable, error);
 
   if (journal->sessions == NULL)
     return restore_database (journal->source, live, phase, cancellable, error);
@@ -668,7 +905,7 @@ apply_journal (LabDataDir    *dir,
                GError       **error)
 {
   return apply_database (dir, journal, phase, cancellable, error) &&
-         swap_workspace (dir, journal, error) &&
+         apply_workspace (dir, journal, error) &&
          finish_journal (dir, error);
 }
 
@@ -728,10 +965,10 @@ log_restore (LabDataDir         *dir,
              const char         *name,
              const char * const *sessions,
              const char         *pre_restore,
+             const char         *damaged,
              gboolean            recovered)
 {
   g_autoptr(JsonObject) details = json_object_new ();
-  g_autoptr(GError) error = NULL;
 
   json_object_set_string_member (details, "backup", name);
   if (sessions != NULL)
@@ -744,11 +981,12 @@ log_restore (LabDataDir         *dir,
     }
   if (pre_restore != NULL)
     json_object_set_string_member (details, "pre_restore_backup", pre_restore);
+  if (damaged != NULL)
+    json_object_set_string_member (details, "damaged_store_kept_in", damaged);
   if (recovered)
     json_object_set_boolean_member (details, "completed_after_interruption", TRUE);
 
-  if (!lab_oplog_append (dir, "restore", details, &error))
-    g_warning ("Cannot log the restore: %s", error->message);
+  _lab_backup_log (dir, "restore", details);
 }
 
 /**
@@ -783,13 +1021,15 @@ _lab_backup_recover_locked (LabDataDir  *dir,
   g_debug ("Completing the interrupted restore of %s", journal->backup);
   if (!apply_journal (dir, journal, &phase, NULL, &local_error))
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("The restore of backup “%s” was interrupted and cannot be "
-                                    "completed: "), journal->backup);
+      /* Say what the user can do: the backup may have been moved away. */
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("The restore of backup “%s” was interrupted and cannot be completed: %s. "
+                     "Put the backup back and open the store again, or delete “%s” to keep the "
+                     "store as it is now."), journal->backup, local_error->message, path);
       return FALSE;
     }
 
-  log_restore (dir, journal->backup, (const char * const *) journal->sessions, NULL, TRUE);
+  log_restore (dir, journal->backup, (const char * const *) journal->sessions, NULL, NULL, TRUE);
   return TRUE;
 }
 
@@ -837,13 +1077,16 @@ restore_locked (LabDataDir          *dir,
 {
   g_autoptr(LabBackupInfo) info = NULL;
   g_autoptr(JsonObject) sidecar = NULL;
-  g_autoptr(Journal) journal = g_new0 (Journal, 1);
+  g_autoptr(JsonObject) live_files = NULL;
+  g_autoptr(Journal) journal = journal_new ();
   g_autofree char *staging = staging_root (dir);
   g_autofree char *pre = NULL;
+  g_autofree char *damaged = NULL;
   const char *live = lab_data_dir_get_db_path (dir);
   Phase phase = { progress, progress_data, 0, 1 };
   gboolean live_exists;
   gint64 version = 0;
+  gint64 started = g_get_monotonic_time ();
 
   /* A restore interrupted earlier is finished first. */
   if (!_lab_backup_recover_locked (dir, error))
@@ -867,6 +1110,7 @@ restore_locked (LabDataDir          *dir,
   sidecar = _lab_backup_read_sidecar (dir, name, error);
   if (sidecar == NULL)
     return FALSE;
+  g_debug ("Verified after %.3f s", (g_get_monotonic_time () - started) / 1e6);
 
   live_exists = g_file_test (live, G_FILE_TEST_EXISTS);
   if (sessions != NULL)
@@ -893,16 +1137,32 @@ restore_locked (LabDataDir          *dir,
 
   if (live_exists)
     {
+      g_autoptr(GError) pre_error = NULL;
+
       phase_enter (&phase, 0.3, 0.3, _("Backing up the current state…"));
       pre = _lab_backup_create_locked (dir, LAB_BACKUP_KIND_PRE_RESTORE, LAB_BACKUP_CREATE_DEFAULT,
-                                       NULL, phase_cb, &phase, cancellable, error);
-      if (pre == NULL)
+                                       NULL, phase_cb, &phase, cancellable, &pre_error);
+      if (pre == NULL && sessions == NULL &&
+          (g_error_matches (pre_error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT) ||
+           g_error_matches (pre_error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_A_DATABASE)))
         {
-          g_prefix_error (error, _("Cannot back up the current state before restoring: "));
+          /* A store too damaged to back up is what restores are for: its
+           * files are kept as they are, and the database file is replaced
+           * rather than written into. */
+          if (!save_damaged_files (dir, &damaged, error))
+            return FALSE;
+          journal->replace_file = TRUE;
+          g_debug ("The store is damaged (%s); its files are in %s", pre_error->message, damaged);
+        }
+      else if (pre == NULL)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&pre_error),
+                                      _("Cannot back up the current state before restoring: "));
           return FALSE;
         }
     }
 
+  g_debug ("Backed up after %.3f s", (g_get_monotonic_time () - started) / 1e6);
   phase_enter (&phase, 0.6, 0.15, _("Preparing the restore…"));
   if (!lab_rm_rf (staging, error) || !lab_mkdir_private (staging, error))
     goto fail;
@@ -933,32 +1193,33 @@ restore_locked (LabDataDir          *dir,
       journal->sessions = resolve_sessions (journal->source, sessions, error);
       if (journal->sessions == NULL)
         goto fail;
-
-      for (guint i = 0; journal->sessions[i] != NULL; i++)
-        {
-          g_autofree char *dest = staging_path (dir, "sessions", journal->sessions[i], NULL);
-
-          if (lab_data_dir_get_session_workspace (dir, journal->sessions[i]) == NULL)
-            continue;
-          if (!stage_files (dir, json_object_get_object_member (sidecar, "files"),
-                            journal->sessions[i], dest, &phase, cancellable, error))
-            goto fail;
-        }
     }
+
+  /* The files now: as the pre-restore backup just listed them, or, without
+   * one (no store, or a damaged one), as they are hashed now. */
+  if (pre != NULL)
+    live_files = _lab_backup_read_sidecar (dir, pre, error);
   else
     {
-      g_autofree char *dest = staging_path (dir, "workspace", NULL);
+      g_autoptr(JsonObject) map = _lab_backup_hash_workspace (dir, cancellable, error);
 
-      if (!stage_files (dir, json_object_get_object_member (sidecar, "files"), NULL, dest, &phase,
-                        cancellable, error))
-        goto fail;
+      if (map != NULL)
+        {
+          live_files = json_object_new ();
+          json_object_set_object_member (live_files, "files", g_steal_pointer (&map));
+        }
     }
+  if (live_files == NULL ||
+      !stage_workspace (dir, journal, live_files, sidecar, &phase, cancellable, error))
+    goto fail;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !lab_data_dir_ensure (dir, error) ||
+      !lab_sync_filesystem (staging, error) ||
       !journal_write (dir, journal, error))
     goto fail;
 
+  g_debug ("Staged after %.3f s", (g_get_monotonic_time () - started) / 1e6);
   phase_enter (&phase, 0.75, 0.25, sessions ? _("Restoring the sessions…")
                                              : _("Restoring the database…"));
   if (!apply_database (dir, journal, &phase, cancellable, error))
@@ -975,10 +1236,12 @@ restore_locked (LabDataDir          *dir,
 
   /* From here on a failure leaves the journal, and the next lab_db_open()
    * completes the restore. */
-  if (!swap_workspace (dir, journal, error) || !finish_journal (dir, error))
+  g_debug ("Database restored after %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  if (!apply_workspace (dir, journal, error) || !finish_journal (dir, error))
     return FALSE;
+  g_debug ("Done after %.3f s", (g_get_monotonic_time () - started) / 1e6);
 
-  log_restore (dir, name, (const char * const *) journal->sessions, pre, FALSE);
+  log_restore (dir, name, (const char * const *) journal->sessions, pre, damaged, FALSE);
 
   if (pre_restore != NULL)
     *pre_restore = g_steal_pointer (&pre);
@@ -1002,7 +1265,10 @@ fail:
  * @sessions: (nullable) (array zero-terminated=1): ids (or unique prefixes) of
  *   the sessions to restore, or %NULL to restore everything
  * @pre_restore: (out) (optional) (transfer full): the name of the backup of
- *   the state before the restore (%NULL if there was no store)
+ *   the state before the restore; %NULL if there was no store, or if it was
+ *   too damaged to back up (its files are then kept, as they were, in
+ *   `backups/damaged_YYYYMMDD_HHMMSS/`, and the database file is replaced
+ *   instead of written into: connections still open on it must reopen)
  *
  * Verifies the backup, backs up the current state, then restores the
  * database and the workspace files all or nothing. With @sessions, only those

@@ -8,7 +8,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "lab-backup-private.h"
-#include "lab-oplog.h"
 
 /*
  * Retention: backups older than retention.backup_days go, but the newest
@@ -202,15 +201,13 @@ log_prune (LabDataDir *dir,
 {
   g_autoptr(JsonObject) details = json_object_new ();
   g_autoptr(JsonArray) names = json_array_new ();
-  g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < deleted->len; i++)
     json_array_add_string_element (names, lab_backup_info_get_name (deleted->pdata[i]));
   json_object_set_array_member (details, "deleted", g_steal_pointer (&names));
   json_object_set_int_member (details, "bytes_freed", bytes_freed);
 
-  if (!lab_oplog_append (dir, "prune", details, &error))
-    g_warning ("Cannot log the pruning: %s", error->message);
+  _lab_backup_log (dir, "prune", details);
 }
 
 /**

@@ -17,7 +17,6 @@
 #include "lab-db.h"
 #include "lab-error.h"
 #include "lab-fileutil.h"
-#include "lab-oplog.h"
 #include "lab-schema.h"
 #include "lab-timestamp.h"
 
@@ -435,13 +434,11 @@ log_verify (LabDataDir    *dir,
             LabBackupInfo *info)
 {
   g_autoptr(JsonObject) details = json_object_new ();
-  g_autoptr(GError) error = NULL;
 
   json_object_set_string_member (details, "backup", lab_backup_info_get_name (info));
   json_object_set_boolean_member (details, "damaged", lab_backup_info_get_damaged (info));
 
-  if (!lab_oplog_append (dir, "verify", details, &error))
-    g_warning ("Cannot log the verification: %s", error->message);
+  _lab_backup_log (dir, "verify", details);
 }
 
 /*

@@ -1403,7 +1403,9 @@ index_path (LabDataDir *dir)
   return g_build_filename (lab_data_dir_get_backups_path (dir), "objects", "index", NULL);
 }
 
-static void
+/* Returns whether the index holds exactly these files, all of them
+ * trusted: then it needs no rewriting. */
+static gboolean
 index_apply (LabDataDir *dir,
              GPtrArray  *files)
 {
@@ -1412,13 +1414,14 @@ index_apply (LabDataDir *dir,
   g_autoptr(GHashTable) entries = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(GStrv) lines = NULL;
   gint64 hashed_after;
+  guint n_trusted = 0;
 
   if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return;
+    return FALSE;
 
   lines = g_strsplit (contents, "\n", -1);
   if (lines[0] == NULL || !g_str_has_prefix (lines[0], INDEX_HEADER " "))
-    return;
+    return FALSE;
   hashed_after = g_ascii_strtoll (lines[0] + strlen (INDEX_HEADER " "), NULL, 10);
 
   /* Lines are "sha256 TAB stat TAB relative path". */
@@ -1447,8 +1450,13 @@ index_apply (LabDataDir *dir,
 
       sha = g_strndup (line, LAB_SHA256_HEX_LENGTH);
       if (lab_sha256_is_valid_hex (sha))
-        file->sha256 = g_steal_pointer (&sha);
+        {
+          file->sha256 = g_steal_pointer (&sha);
+          n_trusted++;
+        }
     }
+
+  return n_trusted == files->len && g_hash_table_size (entries) == files->len;
 }
 
 static void
@@ -1488,80 +1496,172 @@ object_exists (const char *object_path,
 }
 
 /*
- * Stores one workspace file in the object store, unless an object with its
- * content is there already. Returns its SHA-256, that of the bytes stored.
+ * New objects are first copied under temporary names, unsynced; once all are
+ * there, one sync of the filesystem makes them durable, then they are renamed
+ * to their hashes and synced again. The first backup of a large workspace
+ * thus costs two syncs rather than two per file.
+ */
+typedef struct
+{
+  LabDataDir *dir;
+  char *objects;
+  GHashTable *pending;  /* SHA-256 → temporary path */
+} ObjectBatch;
+
+static void
+object_batch_init (ObjectBatch *batch,
+                   LabDataDir  *dir)
+{
+  batch->dir = dir;
+  batch->objects = _lab_backup_objects_path (dir);
+  batch->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void
+object_batch_clear (ObjectBatch *batch)
+{
+  GHashTableIter iter;
+  gpointer incoming;
+
+  if (batch->pending != NULL)
+    {
+      /* What was not committed goes. */
+      g_hash_table_iter_init (&iter, batch->pending);
+      while (g_hash_table_iter_next (&iter, NULL, &incoming))
+        g_unlink (incoming);
+    }
+  g_clear_pointer (&batch->pending, g_hash_table_unref);
+  g_clear_pointer (&batch->objects, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ObjectBatch, object_batch_clear)
+
+/*
+ * Adds one workspace file to the object store, unless an object with its
+ * content is there or pending already. Returns its SHA-256: that of the bytes
+ * stored, should the file change while it is read.
  */
 static char *
-store_object (LabDataDir     *dir,
-              WorkspaceFile  *file,
-              GCancellable   *cancellable,
-              GError        **error)
+object_batch_add (ObjectBatch    *batch,
+                  WorkspaceFile  *file,
+                  GCancellable   *cancellable,
+                  GError        **error)
 {
-  g_autofree char *objects = _lab_backup_objects_path (dir);
+  g_autofree char *sha = NULL;
+  g_autofree char *object_path = NULL;
+  g_autofree char *incoming = NULL;
+  g_autofree char *copied = NULL;
+  g_autofree char *random = NULL;
+  goffset size = 0;
 
   if (file->sha256 != NULL)
     {
-      g_autofree char *object_path = _lab_backup_object_path (dir, file->sha256);
-
+      object_path = _lab_backup_object_path (batch->dir, file->sha256);
       if (object_exists (object_path, file->size))
         return g_strdup (file->sha256);
+      g_clear_pointer (&object_path, g_free);
     }
 
-  for (int attempt = 0; attempt < 3; attempt++)
+  sha = lab_file_sha256 (file->path, &size, cancellable, error);
+  if (sha == NULL)
+    return NULL;
+
+  object_path = _lab_backup_object_path (batch->dir, sha);
+  if (object_exists (object_path, size) || g_hash_table_contains (batch->pending, sha))
+    return g_steal_pointer (&sha);
+
+  random = g_uuid_string_random ();
+  incoming = g_strconcat (batch->objects, G_DIR_SEPARATOR_S ".incoming-", random, NULL);
+  if (!lab_file_copy_unsynced (file->path, incoming, &copied, cancellable, error))
+    return NULL;
+
+  if (!g_str_equal (copied, sha))
     {
-      g_autofree char *sha = NULL;
-      g_autofree char *copied_sha = NULL;
-      g_autofree char *object_path = NULL;
-      g_autofree char *object_dir = NULL;
-      g_autofree char *incoming = NULL;
-      g_autofree char *random = NULL;
-      goffset size = 0;
+      g_autofree char *copied_path = _lab_backup_object_path (batch->dir, copied);
+      struct stat st;
 
-      sha = lab_file_sha256 (file->path, &size, cancellable, error);
-      if (sha == NULL)
-        return NULL;
-
-      object_path = _lab_backup_object_path (dir, sha);
-      if (object_exists (object_path, size))
-        return g_steal_pointer (&sha);
-
-      object_dir = g_path_get_dirname (object_path);
-      if (!lab_mkdir_private (object_dir, error))
-        return NULL;
-
-      /* Copy under a temporary name and take the name from what was copied:
-       * a file that changes meanwhile never lands under another's hash. */
-      random = g_uuid_string_random ();
-      incoming = g_strconcat (objects, G_DIR_SEPARATOR_S ".incoming-", random, NULL);
-      if (!lab_file_copy_atomic (file->path, incoming, &copied_sha, cancellable, error))
-        return NULL;
-
-      if (g_strcmp0 (copied_sha, sha) != 0)
+      /* Changed while it was read: what was copied is what is stored. */
+      if (stat (incoming, &st) == 0 &&
+          (object_exists (copied_path, st.st_size) ||
+           g_hash_table_contains (batch->pending, copied)))
         {
-          /* The file changed between hashing and copying; try again. */
           g_unlink (incoming);
-          continue;
+          return g_steal_pointer (&copied);
         }
+    }
+
+  g_hash_table_insert (batch->pending, g_strdup (copied), g_steal_pointer (&incoming));
+  return g_steal_pointer (&copied);
+}
+
+static gboolean
+object_batch_commit (ObjectBatch  *batch,
+                     GError      **error)
+{
+  GHashTableIter iter;
+  gpointer sha;
+  gpointer incoming;
+
+  if (g_hash_table_size (batch->pending) == 0)
+    return TRUE;
+
+  if (!lab_sync_filesystem (batch->objects, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, batch->pending);
+  while (g_hash_table_iter_next (&iter, &sha, &incoming))
+    {
+      g_autofree char *object_path = _lab_backup_object_path (batch->dir, sha);
+      g_autofree char *prefix = g_path_get_dirname (object_path);
+
+      if (!lab_mkdir_private (prefix, error))
+        return FALSE;
 
       if (g_rename (incoming, object_path) != 0)
         {
           int saved_errno = errno;
 
-          g_unlink (incoming);
-          lab_store_error_from_errno (error, saved_errno, _("Cannot store “%s”"), file->path);
-          return NULL;
+          lab_store_error_from_errno (error, saved_errno, _("Cannot store “%s”"),
+                                      (const char *) incoming);
+          return FALSE;
         }
-
-      if (!lab_fsync_dir (object_dir, error))
-        return NULL;
-
-      return g_steal_pointer (&sha);
+      g_hash_table_iter_remove (&iter);
     }
 
-  g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_BUSY,
-               _("The workspace file “%s” kept changing while it was being backed up"),
-               file->relative);
-  return NULL;
+  return lab_sync_filesystem (batch->objects, error);
+}
+
+/**
+ * _lab_backup_hash_workspace:
+ *
+ * Returns: (transfer full): path → SHA-256 of the workspace files now, as a
+ *   backup's sidecar lists them
+ */
+JsonObject *
+_lab_backup_hash_workspace (LabDataDir    *dir,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_auto(WorkspaceScan) scan = { 0 };
+  g_autoptr(JsonObject) map = json_object_new ();
+
+  scan_start (&scan, lab_data_dir_get_workspace_path (dir));
+  if (!scan_finish (&scan, error))
+    return NULL;
+  index_apply (dir, scan.files);
+
+  for (guint i = 0; i < scan.files->len; i++)
+    {
+      WorkspaceFile *file = scan.files->pdata[i];
+      g_autofree char *sha = file->sha256 ? g_strdup (file->sha256)
+                                          : lab_file_sha256 (file->path, NULL, cancellable, error);
+
+      if (sha == NULL)
+        return NULL;
+      json_object_set_string_member (map, file->relative, sha);
+    }
+
+  return g_steal_pointer (&map);
 }
 
 /* Removes what a killed or failed backup left: temporary files, database
@@ -1666,6 +1766,19 @@ find_last_good_sidecar (LabDataDir *dir,
   return _lab_backup_read_sidecar (dir, *name, NULL);
 }
 
+/* Records an operation in logs/operations.jsonl; a failure to log does not
+ * make the operation fail. */
+void
+_lab_backup_log (LabDataDir *dir,
+                 const char *operation,
+                 JsonObject *details)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lab_oplog_append (dir, operation, details, &error))
+    g_warning ("Cannot log the %s: %s", operation, error->message);
+}
+
 static void
 log_backup (LabDataDir    *dir,
             const char    *name,
@@ -1675,7 +1788,6 @@ log_backup (LabDataDir    *dir,
             double         duration)
 {
   g_autoptr(JsonObject) details = json_object_new ();
-  g_autoptr(GError) error = NULL;
 
   json_object_set_string_member (details, "backup", name);
   json_object_set_string_member (details, "kind", lab_backup_kind_to_string (kind));
@@ -1683,8 +1795,7 @@ log_backup (LabDataDir    *dir,
   json_object_set_int_member (details, "size", size);
   json_object_set_double_member (details, "duration", duration);
 
-  if (!lab_oplog_append (dir, "backup", details, &error))
-    g_warning ("Cannot log the backup: %s", error->message);
+  _lab_backup_log (dir, "backup", details);
 }
 
 char *
@@ -1700,6 +1811,7 @@ _lab_backup_create_locked (LabDataDir            *dir,
   g_auto(Snapshot) snap = { 0 };
   g_auto(WorkspaceScan) scan = { 0 };
   g_autoptr(LabConfig) config = NULL;
+  g_autoptr(GError) config_error = NULL;
   g_autoptr(JsonObject) counts = NULL;
   g_autoptr(JsonObject) files_map = json_object_new ();
   g_autoptr(JsonObject) sidecar = json_object_new ();
@@ -1716,6 +1828,8 @@ _lab_backup_create_locked (LabDataDir            *dir,
   const char *compression;
   Progress progress = { progress_func, progress_data, 0, 0, 0, NULL };
   g_auto(Sink) sink = { .fd = -1 };
+  g_auto(ObjectBatch) batch = { NULL, NULL, NULL };
+  gboolean index_current;
   gint64 started = g_get_monotonic_time ();
   gint64 now = g_get_real_time ();
   guint64 size = 0;
@@ -1725,10 +1839,12 @@ _lab_backup_create_locked (LabDataDir            *dir,
   if (skipped != NULL)
     *skipped = FALSE;
 
-  config = lab_config_load (dir, error);
+  /* Damaged settings must not stop a backup: it is made uncompressed. */
+  config = lab_config_load (dir, &config_error);
   if (config == NULL)
-    return NULL;
-  compression = lab_config_get_string (config, LAB_CONFIG_AUTO_BACKUP_COMPRESSION);
+    g_message ("Backing up without compression: %s", config_error->message);
+  compression = config ? lab_config_get_string (config, LAB_CONFIG_AUTO_BACKUP_COMPRESSION)
+                       : "none";
 
   /* A restore interrupted halfway is completed first: the store is in
    * neither state until then, and that is not something to back up. */
@@ -1805,14 +1921,15 @@ _lab_backup_create_locked (LabDataDir            *dir,
   if (source_fingerprint == NULL && db_fingerprint != NULL)
     source_fingerprint = g_strdup_printf ("%s/%s", db_fingerprint, scan.fingerprint);
   g_debug ("Workspace listed after %.3f s", (g_get_monotonic_time () - started) / 1e6);
-  index_apply (dir, scan.files);
+  index_current = index_apply (dir, scan.files);
   progress.total = progress.done + scan.total_size;
 
   progress_set_message (&progress, _("Copying workspace files…"));
+  object_batch_init (&batch, dir);
   for (guint i = 0; i < scan.files->len; i++)
     {
       WorkspaceFile *file = scan.files->pdata[i];
-      g_autofree char *object_sha = store_object (dir, file, cancellable, error);
+      g_autofree char *object_sha = object_batch_add (&batch, file, cancellable, error);
 
       if (object_sha == NULL)
         {
@@ -1833,7 +1950,14 @@ _lab_backup_create_locked (LabDataDir            *dir,
           return NULL;
         }
     }
-  index_write (dir, scan.files, files_map, now / G_USEC_PER_SEC);
+  if (!object_batch_commit (&batch, error))
+    {
+      g_unlink (dest);
+      return NULL;
+    }
+  /* Rewritten (and synced) only when something in it changed. */
+  if (!index_current)
+    index_write (dir, scan.files, files_map, now / G_USEC_PER_SEC);
 
   if ((flags & LAB_BACKUP_CREATE_SKIP_UNCHANGED) && last != NULL &&
       g_strcmp0 (json_object_get_string_member_with_default (last, "sha256", NULL), sha256) == 0 &&
@@ -2296,13 +2420,11 @@ log_delete (LabDataDir *dir,
             guint64     bytes_freed)
 {
   g_autoptr(JsonObject) details = json_object_new ();
-  g_autoptr(GError) error = NULL;
 
   json_object_set_string_member (details, "backup", name);
   json_object_set_int_member (details, "objects_freed", bytes_freed);
 
-  if (!lab_oplog_append (dir, "delete-backup", details, &error))
-    g_warning ("Cannot log the deletion: %s", error->message);
+  _lab_backup_log (dir, "delete-backup", details);
 }
 
 /**
@@ -2377,4 +2499,204 @@ lab_backup_set_pinned (LabDataDir  *dir,
 
   json_object_set_boolean_member (sidecar, "pinned", !!pinned);
   return _lab_backup_write_sidecar (dir, name, sidecar, error);
+}
+
+/**
+ * lab_backup_open_database:
+ * @dir: the data directory
+ * @name: a backup's name
+ *
+ * Opens the backup's database read-only, to browse it with lab-browse.h: to
+ * show what a backup holds, or to choose the sessions to restore from it. A
+ * compressed backup, or one of an older schema, is first decompressed (and
+ * upgraded) into a temporary copy, which is deleted at once and goes away with
+ * the returned #LabDb. A backup known to be damaged is refused.
+ *
+ * Returns: (transfer full): the backup's database, read-only, or %NULL with
+ *   @error set
+ */
+LabDb *
+lab_backup_open_database (LabDataDir    *dir,
+                          const char    *name,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(LabBackupInfo) info = NULL;
+  g_autoptr(LabBackupLock) lock = NULL;
+  g_autofree char *tmp = NULL;
+  LabDb *db;
+  int fd;
+
+  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  info = lab_backup_get (dir, name, error);
+  if (info == NULL)
+    return NULL;
+
+  if (lab_backup_info_get_damaged (info))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT,
+                   _("Backup “%s” is damaged: %s"), name, lab_backup_info_get_problems (info)[0]);
+      return NULL;
+    }
+
+  if (g_strcmp0 (lab_backup_info_get_compression (info), "none") == 0 &&
+      lab_backup_info_get_schema_version (info) == LAB_SCHEMA_VERSION)
+    return lab_db_open_file (lab_backup_info_get_path (info), LAB_DB_OPEN_READ_ONLY, error);
+
+  /* The lock keeps a prune from deleting the backup while it is read. */
+  lock = _lab_backup_lock_acquire (dir, NULL, NULL, cancellable, error);
+  if (lock == NULL)
+    return NULL;
+
+  tmp = g_build_filename (lab_data_dir_get_backups_path (dir), ".extract-XXXXXX", NULL);
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot create a file in “%s”"),
+                                  lab_data_dir_get_backups_path (dir));
+      return NULL;
+    }
+  close (fd);
+
+  if (!_lab_backup_extract_database (info, tmp, NULL, cancellable, error))
+    {
+      g_unlink (tmp);
+      return NULL;
+    }
+
+  if (lab_backup_info_get_schema_version (info) != LAB_SCHEMA_VERSION)
+    {
+      g_autoptr(LabDb) upgraded = lab_db_open_file (tmp, LAB_DB_OPEN_NO_CREATE, error);
+
+      /* Back to rollback mode, so that the read-only copy needs no -wal. */
+      if (upgraded == NULL || !lab_db_exec (upgraded, "PRAGMA journal_mode = DELETE", error))
+        {
+          g_clear_object (&upgraded);
+          g_unlink (tmp);
+          return NULL;
+        }
+    }
+
+  db = lab_db_open_file (tmp, LAB_DB_OPEN_READ_ONLY, error);
+  /* SQLite keeps its descriptor: the copy lives as long as the connection. */
+  g_unlink (tmp);
+
+  return db;
+}
+
+static void
+open_database_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  LabDb *db;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  db = lab_backup_open_database (source_object, task_data, cancellable, &error);
+  if (db == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, db, g_object_unref);
+}
+
+/**
+ * lab_backup_open_database_async:
+ *
+ * Runs lab_backup_open_database() in a thread. The #LabDb it gives is then
+ * used by one thread at a time, as every #LabDb.
+ */
+void
+lab_backup_open_database_async (LabDataDir          *dir,
+                                const char          *name,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LAB_IS_DATA_DIR (dir));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (dir, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_backup_open_database_async);
+  g_task_set_task_data (task, g_strdup (name), g_free);
+  g_task_run_in_thread (task, open_database_thread);
+}
+
+/**
+ * lab_backup_open_database_finish:
+ *
+ * Returns: (transfer full): the backup's database, read-only, or %NULL
+ */
+LabDb *
+lab_backup_open_database_finish (LabDataDir    *dir,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, dir), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_backup_open_database_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * lab_backup_load_files:
+ * @dir: the data directory
+ * @name: a backup's name
+ *
+ * The workspace files a backup holds. lab_backup_list() leaves them out (a
+ * large workspace makes the list of every backup big); this reads them from
+ * the sidecar when they are wanted.
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): path in the workspace
+ *   ("<session>/<path>") → SHA-256, or %NULL with @error set
+ */
+GHashTable *
+lab_backup_load_files (LabDataDir  *dir,
+                       const char  *name,
+                       GError     **error)
+{
+  g_autoptr(GHashTable) files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonObject) sidecar = NULL;
+  JsonObject *map;
+  JsonObjectIter iter;
+  const char *path;
+  JsonNode *node;
+
+  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!_lab_backup_name_is_valid (name))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND,
+                   _("“%s” is not the name of a backup (they look like backup_20261122_020000)"),
+                   name);
+      return NULL;
+    }
+
+  sidecar = _lab_backup_read_sidecar (dir, name, error);
+  if (sidecar == NULL)
+    return NULL;
+
+  map = json_object_get_object_member (sidecar, "files");
+  if (map == NULL)
+    return g_steal_pointer (&files);
+
+  json_object_iter_init (&iter, map);
+  while (json_object_iter_next (&iter, &path, &node))
+    {
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_hash_table_insert (files, g_strdup (path), g_strdup (json_node_get_string (node)));
+    }
+
+  return g_steal_pointer (&files);
 }

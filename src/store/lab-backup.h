@@ -6,6 +6,7 @@
 #include "lab-backup-info.h"
 #include "lab-config.h"
 #include "lab-data-dir.h"
+#include "lab-db.h"
 #include "lab-progress.h"
 
 G_BEGIN_DECLS
@@ -54,6 +55,21 @@ LabBackupInfo *lab_backup_get             (LabDataDir           *dir,
                                            const char           *name,
                                            GError              **error);
 LabBackupInfo *lab_backup_find_last_good  (GPtrArray            *backups);
+GHashTable    *lab_backup_load_files      (LabDataDir           *dir,
+                                           const char           *name,
+                                           GError              **error);
+LabDb         *lab_backup_open_database   (LabDataDir           *dir,
+                                           const char           *name,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+void           lab_backup_open_database_async (LabDataDir       *dir,
+                                           const char           *name,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+LabDb         *lab_backup_open_database_finish (LabDataDir      *dir,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 
 gboolean       lab_backup_delete          (LabDataDir           *dir,
                                            const char           *name,

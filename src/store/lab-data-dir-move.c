@@ -303,7 +303,7 @@ copy_checkpointed_database (Move     *mv,
   g_ptr_array_add (mv->copied, copy);
 
   if (!lab_mkdir_private (folder, error) ||
-      !lab_file_copy_new (src, dest, 0600, &copy->sha256, mv->cancellable, error))
+      !lab_file_copy_unsynced (src, dest, &copy->sha256, mv->cancellable, error))
     return FALSE;
 
   mv->done += st.st_size;
@@ -487,8 +487,7 @@ copy_tree (Move        *mv,
 
           /* Not synced file by file: the whole new tree is synced once
            * before the switch, which is what makes it the store. */
-          if (!lab_file_copy_new (src, dest, st.st_mode & 07777, &copied->sha256,
-                                  mv->cancellable, error))
+          if (!lab_file_copy_unsynced (src, dest, &copied->sha256, mv->cancellable, error))
             return FALSE;
           chmod (dest, st.st_mode & 07777);
           utimensat (AT_FDCWD, dest, times, AT_SYMLINK_NOFOLLOW);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "lab-fileutil"
-/* syncfs() */
-#define _GNU_SOURCE
+#define _GNU_SOURCE 1  /* syncfs() */
 
 #include "config.h"
 
@@ -226,79 +225,17 @@ lab_file_replace_contents (const char  *path,
   return lab_commit_temp (tmp_path, path, error);
 }
 
-/**
- * lab_file_sha256:
- * @path: a regular file
- * @size: (out) (optional): the number of bytes read
- *
- * Returns: (transfer full): the lowercase hex SHA-256 of the file, or %NULL
- */
-char *
-lab_file_sha256 (const char    *path,
-                 goffset       *size,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
-  LabSha256 checksum;
-  goffset total = 0;
-  int fd;
-
-  lab_sha256_init (&checksum);
-
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), path);
-      return NULL;
-    }
-
-  for (;;)
-    {
-      gssize n = read (fd, buffer, COPY_BUFFER_SIZE);
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          close (fd);
-          lab_store_error_from_errno (error, saved_errno, _("Cannot read “%s”"), path);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-
-      lab_sha256_update (&checksum, buffer, n);
-      total += n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          close (fd);
-          return NULL;
-        }
-    }
-
-  close (fd);
-
-  if (size != NULL)
-    *size = total;
-
-  return lab_sha256_finish_dup (&checksum);
-}
-
-/* Copies what is left of @in_fd to @out_fd, hashing on the way. */
+/* Copies the rest of @in_fd to @out_fd (or only reads it, for -1), hashing
+ * on the way and counting the bytes into @total. */
 static gboolean
-copy_contents (int            in_fd,
-               const char    *src,
-               int            out_fd,
-               const char    *out_path,
-               LabSha256     *checksum,
-               GCancellable  *cancellable,
-               GError       **error)
+copy_fd (int            in_fd,
+         const char    *src,
+         int            out_fd,
+         const char    *dest,
+         LabSha256     *checksum,
+         goffset       *total,
+         GCancellable  *cancellable,
+         GError       **error)
 {
   g_autofree guchar *buffer = g_malloc (COPY_BUFFER_SIZE);
 
@@ -319,12 +256,64 @@ copy_contents (int            in_fd,
         return TRUE;
 
       lab_sha256_update (checksum, buffer, n);
-      if (!lab_write_all (out_fd, buffer, n, out_path, error))
+      *total += n;
+      if (out_fd >= 0 && !lab_write_all (out_fd, buffer, n, dest, error))
         return FALSE;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
+}
+
+static int
+open_source (const char  *src,
+             GError     **error)
+{
+  int fd = open (src, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), src);
+    }
+
+  return fd;
+}
+
+/**
+ * lab_file_sha256:
+ * @path: a regular file
+ * @size: (out) (optional): the number of bytes read
+ *
+ * Returns: (transfer full): the lowercase hex SHA-256 of the file, or %NULL
+ */
+char *
+lab_file_sha256 (const char    *path,
+                 goffset       *size,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  LabSha256 checksum;
+  goffset total = 0;
+  gboolean ok;
+  int fd;
+
+  lab_sha256_init (&checksum);
+
+  fd = open_source (path, error);
+  if (fd < 0)
+    return NULL;
+
+  ok = copy_fd (fd, path, -1, NULL, &checksum, &total, cancellable, error);
+  close (fd);
+  if (!ok)
+    return NULL;
+
+  if (size != NULL)
+    *size = total;
+
+  return lab_sha256_finish_dup (&checksum);
 }
 
 /**
@@ -345,19 +334,15 @@ lab_file_copy_atomic (const char    *src,
 {
   g_autofree char *tmp_path = NULL;
   LabSha256 checksum;
+  goffset total = 0;
   int in_fd;
   int out_fd;
 
   lab_sha256_init (&checksum);
 
-  in_fd = open (src, O_RDONLY | O_CLOEXEC);
+  in_fd = open_source (src, error);
   if (in_fd < 0)
-    {
-      int saved_errno = errno;
-
-      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), src);
-      return FALSE;
-    }
+    return FALSE;
 
   out_fd = lab_open_temp_beside (dest, 0600, &tmp_path, error);
   if (out_fd < 0)
@@ -366,7 +351,7 @@ lab_file_copy_atomic (const char    *src,
       return FALSE;
     }
 
-  if (!copy_contents (in_fd, src, out_fd, tmp_path, &checksum, cancellable, error) ||
+  if (!copy_fd (in_fd, src, out_fd, tmp_path, &checksum, &total, cancellable, error) ||
       !lab_fsync_fd (out_fd, tmp_path, error))
     goto fail;
 
@@ -396,41 +381,35 @@ fail:
 }
 
 /**
- * lab_file_copy_new:
+ * lab_file_copy_unsynced:
  * @src: the file to copy
- * @dest: a path where nothing is yet
- * @mode: the new file's mode
+ * @dest: a new file (it must not exist), created with mode 0600
  * @sha256: (out) (optional) (transfer full): SHA-256 of the bytes copied
  *
- * Copies @src to a new file, computing the checksum on the way, without
- * syncing it: for copying a whole tree into a new place that nothing uses
- * until it is synced once with lab_sync_filesystem(), which is many times
- * faster than syncing each of thousands of files. On failure @dest is gone.
+ * Copies without syncing, for callers that write many files and then make
+ * them durable at once with lab_sync_filesystem(), before anything refers to
+ * them: one sync instead of thousands. On failure @dest is removed.
  */
 gboolean
-lab_file_copy_new (const char    *src,
-                   const char    *dest,
-                   int            mode,
-                   char         **sha256,
-                   GCancellable  *cancellable,
-                   GError       **error)
+lab_file_copy_unsynced (const char    *src,
+                        const char    *dest,
+                        char         **sha256,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
   LabSha256 checksum;
+  goffset total = 0;
+  gboolean ok;
   int in_fd;
   int out_fd;
 
   lab_sha256_init (&checksum);
 
-  in_fd = open (src, O_RDONLY | O_CLOEXEC);
+  in_fd = open_source (src, error);
   if (in_fd < 0)
-    {
-      int saved_errno = errno;
+    return FALSE;
 
-      lab_store_error_from_errno (error, saved_errno, _("Cannot open “%s”"), src);
-      return FALSE;
-    }
-
-  out_fd = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  out_fd = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (out_fd < 0)
     {
       int saved_errno = errno;
@@ -440,21 +419,19 @@ lab_file_copy_new (const char    *src,
       return FALSE;
     }
 
-  if (!copy_contents (in_fd, src, out_fd, dest, &checksum, cancellable, error))
-    {
-      close (in_fd);
-      close (out_fd);
-      g_unlink (dest);
-      return FALSE;
-    }
-
+  ok = copy_fd (in_fd, src, out_fd, dest, &checksum, &total, cancellable, error);
   close (in_fd);
-  if (close (out_fd) != 0)
+  if (close (out_fd) != 0 && ok)
     {
       int saved_errno = errno;
 
-      g_unlink (dest);
       lab_store_error_from_errno (error, saved_errno, _("Cannot write “%s”"), dest);
+      ok = FALSE;
+    }
+
+  if (!ok)
+    {
+      g_unlink (dest);
       return FALSE;
     }
 
@@ -466,17 +443,19 @@ lab_file_copy_new (const char    *src,
 
 /**
  * lab_sync_filesystem:
- * @path: a file or folder
+ * @path: a file or folder on the filesystem to flush
  *
- * Writes everything cached for the filesystem that holds @path to the disk,
- * data and folders alike, and says whether any of it failed.
+ * Writes everything written to the filesystem of @path to disk, data and
+ * metadata: after many lab_file_copy_unsynced(), one call instead of an fsync
+ * each (thousands of journal commits).
  */
 gboolean
 lab_sync_filesystem (const char  *path,
                      GError     **error)
 {
+#ifdef __linux__
   int fd = open (path, O_RDONLY | O_CLOEXEC);
-  gboolean ok = TRUE;
+  int rc;
 
   if (fd < 0)
     {
@@ -486,16 +465,20 @@ lab_sync_filesystem (const char  *path,
       return FALSE;
     }
 
-  if (syncfs (fd) != 0)
+  rc = syncfs (fd);
+  close (fd);
+  if (rc != 0)
     {
       int saved_errno = errno;
 
       lab_store_error_from_errno (error, saved_errno, _("Cannot write “%s” to disk"), path);
-      ok = FALSE;
+      return FALSE;
     }
-  close (fd);
+#else
+  sync ();
+#endif
 
-  return ok;
+  return TRUE;
 }
 
 /**

@@ -37,9 +37,8 @@ gboolean  lab_file_copy_atomic       (const char    *src,
                                       char         **sha256,
                                       GCancellable  *cancellable,
                                       GError       **error);
-gboolean  lab_file_copy_new          (const char    *src,
+gboolean  lab_file_copy_unsynced     (const char    *src,
                                       const char    *dest,
-                                      int            mode,
                                       char         **sha256,
                                       GCancellable  *cancellable,
                                       GError       **error);

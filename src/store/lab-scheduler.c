@@ -5,7 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "lab-backup.h"
+#include "lab-backup-private.h"
 #include "lab-config.h"
 #include "lab-error.h"
 #include "lab-fileutil.h"
@@ -44,6 +44,7 @@ struct _LabScheduler
   LabProgress *progress;
   gboolean started;
   gboolean running;
+  gboolean config_broken;
 
   /* The state, as in config/scheduler-state.json. */
   gint64 last_slot;      /* the scheduled time the last good run served */
@@ -103,19 +104,6 @@ state_path (LabScheduler *self)
   return g_build_filename (lab_data_dir_get_config_path (self->dir), STATE_FILE, NULL);
 }
 
-static gint64
-read_time (JsonObject *root,
-           const char *member)
-{
-  const char *text = json_object_get_string_member_with_default (root, member, NULL);
-  gint64 usec = 0;
-
-  if (text != NULL && lab_timestamp_parse (text, &usec))
-    return usec;
-
-  return 0;
-}
-
 static void
 set_string (char       **field,
             const char  *value)
@@ -145,10 +133,10 @@ load_state (LabScheduler *self)
     }
 
   root = json_node_get_object (json_parser_get_root (parser));
-  self->last_slot = read_time (root, "last_slot");
-  self->failed_slot = read_time (root, "failed_slot");
-  self->last_attempt = read_time (root, "last_attempt");
-  self->last_run = read_time (root, "last_run");
+  self->last_slot = _lab_backup_json_get_time (root, "last_slot");
+  self->failed_slot = _lab_backup_json_get_time (root, "failed_slot");
+  self->last_attempt = _lab_backup_json_get_time (root, "last_attempt");
+  self->last_run = _lab_backup_json_get_time (root, "last_run");
   set_string (&self->last_result, json_object_get_string_member_with_default (root, "last_result",
                                                                               NULL));
   set_string (&self->last_backup, json_object_get_string_member_with_default (root, "last_backup",
@@ -157,22 +145,6 @@ load_state (LabScheduler *self)
               json_object_get_string_member_with_default (root, "last_skip_reason", NULL));
   set_string (&self->last_error, json_object_get_string_member_with_default (root, "last_error",
                                                                              NULL));
-}
-
-static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          gint64       usec)
-{
-  json_builder_set_member_name (builder, member);
-  if (usec == 0)
-    json_builder_add_null_value (builder);
-  else
-    {
-      g_autofree char *text = lab_timestamp_format (usec);
-
-      json_builder_add_string_value (builder, text);
-    }
 }
 
 static void
@@ -199,10 +171,10 @@ save_state (LabScheduler *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, 1);
-  add_time (builder, "last_slot", self->last_slot);
-  add_time (builder, "failed_slot", self->failed_slot);
-  add_time (builder, "last_attempt", self->last_attempt);
-  add_time (builder, "last_run", self->last_run);
+  _lab_backup_json_add_time (builder, "last_slot", self->last_slot);
+  _lab_backup_json_add_time (builder, "failed_slot", self->failed_slot);
+  _lab_backup_json_add_time (builder, "last_attempt", self->last_attempt);
+  _lab_backup_json_add_time (builder, "last_run", self->last_run);
   add_string (builder, "last_result", self->last_result);
   add_string (builder, "last_backup", self->last_backup);
   add_string (builder, "last_skip_reason", self->last_skip_reason);
@@ -436,11 +408,19 @@ update (LabScheduler *self,
   config = lab_config_load (self->dir, &error);
   if (config == NULL)
     {
-      /* The settings cannot be read: do not guess them. */
-      g_debug ("No automatic backup: %s", error->message);
+      /* The settings cannot be read: do not guess them, but say so once,
+       * as a failure, for no backup will be made until they are fixed. */
       set_next_run (self, 0);
+      if (!self->config_broken)
+        {
+          self->config_broken = TRUE;
+          set_string (&self->last_error, error->message);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+          g_signal_emit (self, signals[SIGNAL_BACKUP_FAILED], 0, error);
+        }
       return;
     }
+  self->config_broken = FALSE;
 
   if (!lab_config_get_boolean (config, LAB_CONFIG_AUTO_BACKUP_ENABLED) ||
       !lab_config_parse_time (lab_config_get_string (config, LAB_CONFIG_AUTO_BACKUP_TIME), &hour,
