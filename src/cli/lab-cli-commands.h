@@ -15,6 +15,8 @@ int lab_cli_cmd_sessions (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_show     (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_search   (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_config   (LabCli *cli, int argc, char **argv);
+int lab_cli_cmd_export   (LabCli *cli, int argc, char **argv);
+int lab_cli_cmd_import   (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_migrate  (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_move_data_dir (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_prune    (LabCli *cli, int argc, char **argv);

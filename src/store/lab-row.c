@@ -130,6 +130,28 @@ lab_json_append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* printf is the slowest step of an export of a big store; integers and
+ * member names are appended directly. */
+static void
+append_int64 (GString *out,
+              gint64   value)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 v = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = '0' + v % 10;
+      v /= 10;
+    }
+  while (v != 0);
+  if (value < 0)
+    *--p = '-';
+
+  g_string_append_len (out, p, buf + sizeof buf - p);
+}
+
 static void
 append_double (GString *out,
                double   value)
@@ -176,7 +198,9 @@ lab_row_append_json (const LabTableInfo *table,
 
       if (col > 0)
         g_string_append_c (out, ',');
-      g_string_append_printf (out, "\"%s\":", column->name);
+      g_string_append_c (out, '"');
+      g_string_append (out, column->name);
+      g_string_append_len (out, "\":", 2);
 
       type = sqlite3_column_type (stmt, col);
       if (type == SQLITE_NULL)
@@ -186,8 +210,7 @@ lab_row_append_json (const LabTableInfo *table,
           switch (column->type)
             {
             case LAB_COLUMN_INTEGER:
-              g_string_append_printf (out, "%" G_GINT64_FORMAT,
-                                      (gint64) sqlite3_column_int64 (stmt, col));
+              append_int64 (out, sqlite3_column_int64 (stmt, col));
               break;
             case LAB_COLUMN_REAL:
               append_double (out, sqlite3_column_double (stmt, col));
