@@ -162,11 +162,26 @@ test_detect_json_export (LabTestStore  *store,
   gint64 usec;
 
   g_assert_cmpint (lab_legacy_source_get_kind (source), ==, LAB_LEGACY_KIND_JSON_EXPORT);
+  g_assert_true (lab_legacy_source_is_usable (source));
+  /* Counted by the import's reader, as LabData rows. */
   g_assert_cmpint (lab_legacy_source_get_count (source, "sessions"), ==, 1);
-  g_assert_cmpint (lab_legacy_source_get_count (source, "chatLogs"), ==, 1);
+  g_assert_cmpint (lab_legacy_source_get_count (source, "messages"), ==, 2);
   g_assert_cmpint (lab_legacy_source_get_count (source, "brains"), ==, 1);
   g_assert_true (lab_timestamp_parse ("2024-11-30T20:53:20Z", &usec));
   g_assert_cmpint (lab_legacy_source_get_first_time (source), ==, usec);
+
+  /* An export that does not parse is recognised, and said to be unusable. */
+  {
+    g_autofree char *broken = g_build_filename (store->tmp, "broken.json", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LabLegacySource) bad = NULL;
+
+    lab_fixture_write_file (broken, "{\"exportedAt\": 1733063422000, \"sessions\": [", -1);
+    bad = lab_legacy_source_inspect (broken, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (lab_legacy_source_is_usable (bad));
+    g_assert_error (lab_legacy_source_get_problem (bad), LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID);
+  }
 }
 
 static void
@@ -1104,6 +1119,65 @@ test_map_events_damaged (LabTestStore  *store,
 }
 
 static void
+test_map_json_export (LabTestStore  *store,
+                      gconstpointer  data)
+{
+  g_autofree char *path = lab_fixture_data_path ("export.json");
+  const char *paths[] = { path, NULL };
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(LabMigrationReport) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) session = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) brain = NULL;
+  LabDb *db;
+
+  /* Read by the import's reader, migrated like the other sources. */
+  migrate_paths (store, path, NULL);
+  db = lab_test_store_open (store);
+
+  session = fetch (db, "sessions", "s-ada-1");
+  g_assert_cmpstr (str (session, "title"), ==, "Chat with Sage");
+  g_assert_cmpstr (str (session, "status"), ==, "completed");
+  g_assert_true (json_node_get_boolean (at (session, "archived")));
+  assert_json (session, "participants", "[\"player-ada\", \"ai-sage\"]");
+  assert_json (session, "keywords", "[\"sage\", \"herbs\"]");
+  g_assert_cmpstr (str (session, "created_at"), ==, "2024-11-30T20:53:20.000Z");
+  g_assert_cmpstr (str (session, "last_activity_at"), ==, "2024-11-30T21:53:20.000Z");
+  g_assert_cmpstr (str (session, "metadata.legacy.source"), ==, "json-export");
+  g_assert_cmpstr (str (session, "metadata.legacy.id"), ==, "s-ada-1");
+  g_assert_cmpstr (str (session, "metadata.legacy.state"), ==, "archived");
+  g_assert_cmpstr (str (session, "metadata.legacy.connectionId"), ==, "conn-1");
+
+  first = message (db, "s-ada-1", 1);
+  second = message (db, "s-ada-1", 2);
+  g_assert_cmpstr (str (first, "role"), ==, "user");
+  g_assert_cmpstr (str (first, "author"), ==, "player-ada");
+  g_assert_cmpstr (str (first, "content"), ==, "Which herbs help sleep?");
+  g_assert_cmpstr (str (first, "created_at"), ==, "2024-11-30T20:53:21.000Z");
+  g_assert_cmpstr (str (first, "metadata.legacy.id"), ==, "m-1");
+  g_assert_cmpstr (str (first, "metadata.legacy.chat_log.id"), ==, "log-1");
+  g_assert_cmpstr (str (second, "role"), ==, "assistant");
+  g_assert_cmpstr (str (second, "content"), ==, "Chamomile and valerian.");
+
+  brain = fetch (db, "brains", "ai-sage");
+  g_assert_cmpstr (str (brain, "model"), ==, "llama-3.3-70b");
+  assert_json (brain, "data", "{\"entityId\": \"ai-sage\", \"model\": \"llama-3.3-70b\", "
+                              "\"memories\": [\"likes herbs\"]}");
+  g_clear_object (&store->db);
+
+  /* Twice: nothing new, the brain included. */
+  sources = lab_legacy_detect (paths, NULL, &error);
+  g_assert_no_error (error);
+  again = lab_migrate (store->dir, sources, LAB_MIGRATE_FLAGS_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lab_migration_report_get_total_added (again), ==, 0);
+  g_assert_cmpint (lab_migration_report_get_existing (again, 0, "brains"), ==, 1);
+  g_assert_cmpint (lab_migration_report_get_existing (again, 0, "messages"), ==, 2);
+}
+
+static void
 test_map_workspace_clash (LabTestStore  *store,
                           gconstpointer  data)
 {
@@ -1170,6 +1244,8 @@ main (int    argc,
               lab_test_store_setup, test_map_events, lab_test_store_teardown);
   g_test_add ("/labdata/store/legacy/map/events-db-damaged", LabTestStore, NULL,
               lab_test_store_setup, test_map_events_damaged, lab_test_store_teardown);
+  g_test_add ("/labdata/store/legacy/map/json-export", LabTestStore, NULL,
+              lab_test_store_setup, test_map_json_export, lab_test_store_teardown);
   g_test_add ("/labdata/store/legacy/map/workspace-name-clash", LabTestStore, NULL,
               lab_test_store_setup, test_map_workspace_clash, lab_test_store_teardown);
 

@@ -746,6 +746,84 @@ test_killed_run_leftovers (Fixture       *f,
 }
 
 static void
+test_json_export (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = lab_fixture_data_path ("export.json");
+  const char *paths[] = { path, f->events, NULL };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(LabMigrationReport) report = NULL;
+  g_autoptr(LabMigrationReport) undone = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+  GPtrArray *issues;
+
+  /* The store has a brain of the export's id with other contents. */
+  {
+    g_autoptr(JsonObject) brain = json_object_new ();
+    LabDb *db = lab_test_store_open (&f->store);
+
+    json_object_set_string_member (brain, "id", "ai-sage");
+    json_object_set_string_member (brain, "name", "Sage, as the store has it");
+    json_object_set_string_member (brain, "updated_at", "2026-01-01T00:00:00.000Z");
+    lab_row_insert (db, lab_schema_get_table ("brains"), brain, FALSE, &error);
+    g_assert_no_error (error);
+    g_clear_object (&f->store.db);
+  }
+  before = store_digest (f);
+
+  /* With an events.db, in one migration and one transaction. */
+  sources = lab_legacy_detect (paths, NULL, &error);
+  g_assert_no_error (error);
+  report = lab_migrate (f->store.dir, sources, LAB_MIGRATE_FLAGS_NONE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (lab_migration_report_get_verified (report));
+  g_assert_cmpint (lab_migration_report_get_added (report, 0, "sessions"), ==, 1);
+  g_assert_cmpint (lab_migration_report_get_added (report, 0, "messages"), ==, 2);
+  g_assert_cmpint (lab_migration_report_get_added (report, 0, "brains"), ==, 0);
+  g_assert_cmpint (lab_migration_report_get_added (report, 1, "sessions"), ==, 6);
+  g_assert_cmpint (query (f, "SELECT count(*) FROM brains WHERE name = 'Sage, as the store has it'"), ==, 1);
+  issues = lab_migration_report_get_issues (report);
+  for (guint i = 0; i < issues->len; i++)
+    found |= g_str_equal (((LabMigrationIssue *) g_ptr_array_index (issues, i))->item, "ai-sage");
+  g_assert_true (found);
+
+  /* Undone exactly. */
+  undone = lab_migrate_rollback (f->store.dir, lab_migration_report_get_log_path (report),
+                                 NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  after = store_digest (f);
+  g_assert_cmpstr (after, ==, before);
+
+  /* Without the store's own brain, the export's is added, and undone too. */
+  {
+    g_autoptr(LabMigrationReport) second = NULL;
+    g_autoptr(LabMigrationReport) second_undone = NULL;
+    LabDb *db = lab_test_store_open (&f->store);
+
+    g_assert_true (lab_db_exec (db, "DELETE FROM brains", &error));
+    g_clear_object (&f->store.db);
+    g_clear_pointer (&before, g_free);
+    before = store_digest (f);
+
+    second = lab_migrate (f->store.dir, sources, LAB_MIGRATE_FLAGS_NONE, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (lab_migration_report_get_added (second, 0, "brains"), ==, 1);
+    g_assert_cmpint (query (f, "SELECT count(*) FROM brains WHERE id = 'ai-sage'"), ==, 1);
+
+    second_undone = lab_migrate_rollback (f->store.dir, lab_migration_report_get_log_path (second),
+                                          NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (lab_migration_report_get_removed (second_undone, "brains"), ==, 1);
+    g_clear_pointer (&after, g_free);
+    after = store_digest (f);
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
+static void
 migrate_done_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -815,6 +893,7 @@ main (int    argc,
   ADD ("rollback-bad-logs", test_rollback_bad_logs, NULL);
   ADD ("move-files", test_move_files, NULL);
   ADD ("killed-run-leftovers", test_killed_run_leftovers, NULL);
+  ADD ("json-export", test_json_export, NULL);
   ADD ("async", test_async, NULL);
 
   return g_test_run ();

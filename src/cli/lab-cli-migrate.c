@@ -12,7 +12,8 @@
 
 /* The tables a migration fills, in the order people read them. */
 static const char * const report_tables[] = {
-  "sessions", "messages", "agent_activity", "metrics", "meetings", "workspace_files", NULL
+  "sessions", "messages", "agent_activity", "metrics", "meetings", "workspace_files", "brains",
+  NULL
 };
 
 static void

@@ -172,6 +172,17 @@ gboolean    _lab_legacy_events_count          (LabLegacySource   *source,
                                                gpointer           user_data,
                                                GError           **error);
 
+/* lab-legacy-export.c: the JSON export, through the import's reader */
+gboolean    _lab_legacy_export_inspect        (LabLegacySource  *source,
+                                               GError          **error);
+gboolean    _lab_legacy_export_read           (LabLegacySource  *source,
+                                               LabLegacyEmitter *emitter,
+                                               GError          **error);
+gboolean    _lab_legacy_export_count          (LabLegacySource   *source,
+                                               LabLegacyCountFunc func,
+                                               gpointer           user_data,
+                                               GError           **error);
+
 /* lab-migrate.c: the emitter */
 gboolean    _lab_legacy_emit_session          (LabLegacyEmitter *emitter,
                                                const char       *orig_id,

@@ -14,6 +14,7 @@
 
 #include "lab-error.h"
 #include "lab-fileutil.h"
+#include "lab-legacy-json.h"
 #include "lab-legacy-private.h"
 #include "lab-timestamp.h"
 
@@ -1226,92 +1227,6 @@ holds_its_tables (LabLegacySource *self)
   return g_strcmp0 (kind, expected) == 0;
 }
 
-static gboolean
-looks_like_json_export (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, NULL);
-  char buf[4096];
-  gssize n;
-
-  if (stream == NULL)
-    return FALSE;
-
-  n = g_input_stream_read (G_INPUT_STREAM (stream), buf, sizeof buf - 1, NULL, NULL);
-  if (n <= 0)
-    return FALSE;
-  buf[n] = '\0';
-
-  /* The export is one object whose members include "sessions" or "chatLogs". */
-  g_strchug (buf);
-  return buf[0] == '{' && (strstr (buf, "\"sessions\"") != NULL ||
-                           strstr (buf, "\"chatLogs\"") != NULL ||
-                           strstr (buf, "\"exportedAt\"") != NULL);
-}
-
-static gboolean
-inspect_json (LabLegacySource  *self,
-              GError          **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  static const char * const members[] = { "sessions", "chatLogs", "brains" };
-  JsonObject *root;
-  struct stat st;
-
-  if (stat (self->db_path, &st) == 0)
-    self->size = st.st_size;
-
-  if (!json_parser_load_from_mapped_file (parser, self->db_path, &local_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID,
-                   _("“%s” is not a valid JSON export: %s"), self->db_path,
-                   local_error ? local_error->message : _("it is not a JSON object"));
-      return FALSE;
-    }
-
-  root = json_node_get_object (json_parser_get_root (parser));
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    {
-      JsonNode *node = json_object_get_member (root, members[i]);
-
-      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-        _lab_legacy_source_add_count (self, members[i],
-                                      json_array_get_length (json_node_get_array (node)), 0);
-    }
-
-  /* The span of the export: the sessions' creation and activity times. */
-  if (json_object_has_member (root, "sessions") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "sessions")))
-    {
-      JsonArray *sessions = json_object_get_array_member (root, "sessions");
-      static const char * const times[] = { "createdAt", "lastActivityAt", "timestamp" };
-
-      for (guint i = 0; i < json_array_get_length (sessions); i++)
-        {
-          JsonNode *node = json_array_get_element (sessions, i);
-
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            continue;
-          for (guint t = 0; t < G_N_ELEMENTS (times); t++)
-            {
-              JsonNode *value = json_object_get_member (json_node_get_object (node), times[t]);
-              gint64 usec;
-
-              if (value == NULL || !JSON_NODE_HOLDS_VALUE (value))
-                continue;
-              if (json_node_get_value_type (value) == G_TYPE_STRING
-                  ? lab_timestamp_parse (json_node_get_string (value), &usec)
-                  : usec_from_number (json_node_get_double (value), &usec))
-                _lab_legacy_source_extend_time (self, usec);
-            }
-        }
-    }
-
-  return TRUE;
-}
-
 static void
 inspect (LabLegacySource *self)
 {
@@ -1320,7 +1235,7 @@ inspect (LabLegacySource *self)
 
   if (self->kind == LAB_LEGACY_KIND_JSON_EXPORT)
     {
-      if (!inspect_json (self, &error))
+      if (!_lab_legacy_export_inspect (self, &error))
         self->problem = g_steal_pointer (&error);
       return;
     }
@@ -1398,6 +1313,7 @@ _lab_legacy_source_read (LabLegacySource   *self,
     case LAB_LEGACY_KIND_EVENTS_DB:
       return _lab_legacy_events_read (self, db, emitter, error);
     case LAB_LEGACY_KIND_JSON_EXPORT:
+      return _lab_legacy_export_read (self, emitter, error);
     default:
       g_assert_not_reached ();
     }
@@ -1417,6 +1333,7 @@ _lab_legacy_source_count (LabLegacySource    *self,
     case LAB_LEGACY_KIND_EVENTS_DB:
       return _lab_legacy_events_count (self, db, func, user_data, error);
     case LAB_LEGACY_KIND_JSON_EXPORT:
+      return _lab_legacy_export_count (self, func, user_data, error);
     default:
       g_assert_not_reached ();
     }
@@ -1483,7 +1400,7 @@ lab_legacy_source_inspect (const char    *path,
         }
       else if (g_str_equal (base, "events.db"))
         self = source_new (LAB_LEGACY_KIND_EVENTS_DB, abs, abs);
-      else if (looks_like_json_export (abs))
+      else if (lab_legacy_json_detect (abs))
         self = source_new (LAB_LEGACY_KIND_JSON_EXPORT, abs, abs);
       else
         {

@@ -112,6 +112,7 @@ typedef struct _Migration
   JsonArray *added_sessions;
   JsonObject *added_rows;        /* table → ids of rows outside new sessions */
   JsonArray *added_files;
+  GPtrArray *keyed_rows;         /* table, id, table, id… of rows that keep their id */
   GPtrArray *copied;             /* CopiedFile */
   GPtrArray *created_dirs;       /* absolute, in creation order */
 } Migration;
@@ -195,6 +196,7 @@ migration_clear (Migration *m)
   g_clear_pointer (&m->added_sessions, json_array_unref);
   g_clear_pointer (&m->added_rows, json_object_unref);
   g_clear_pointer (&m->added_files, json_array_unref);
+  g_clear_pointer (&m->keyed_rows, g_ptr_array_unref);
   g_clear_pointer (&m->copied, g_ptr_array_unref);
   g_clear_pointer (&m->created_dirs, g_ptr_array_unref);
   g_clear_object (&m->db);
@@ -515,6 +517,50 @@ add_row_id (Migration  *m,
   json_array_add_string_element (json_object_get_array_member (m->added_rows, table), id);
 }
 
+/* A row of a table that belongs to no session keeps its id: the same id is
+ * the same row; one the store has with other contents is kept as it is. */
+static gboolean
+emit_keyed_row (Migration           *m,
+                const LabTableInfo  *info,
+                int                  t,
+                const char          *id,
+                JsonObject          *row,
+                GError             **error)
+{
+  gboolean exists = FALSE;
+
+  if (!row_exists (m, m->exists[t], id, &exists, error))
+    return FALSE;
+
+  if (exists)
+    {
+      g_autoptr(JsonObject) stored = lab_row_fetch (m->db, info, row, error);
+
+      if (stored == NULL && error != NULL && *error != NULL)
+        return FALSE;
+      if (stored != NULL && !lab_row_equal (info, stored, row))
+        add_issue (m, id, _("the store has a row of this id with other contents; it is kept as it "
+                            "is"));
+      else
+        m->source_report->existing[t]++;
+      return TRUE;
+    }
+
+  if (!insert_row (m, info->name, row, error))
+    return FALSE;
+
+  if (m->write)
+    {
+      add_row_id (m, info->name, id);
+      g_ptr_array_add (m->keyed_rows, g_strdup (info->name));
+      g_ptr_array_add (m->keyed_rows, g_strdup (id));
+    }
+  m->source_report->added[t]++;
+  m->source_report->row_bytes += 512;
+
+  return TRUE;
+}
+
 gboolean
 _lab_legacy_emit_row (LabLegacyEmitter  *emitter,
                       const char        *table,
@@ -524,6 +570,7 @@ _lab_legacy_emit_row (LabLegacyEmitter  *emitter,
                       GError           **error)
 {
   Migration *m = migration_from_emitter (emitter);
+  const LabTableInfo *info = lab_schema_get_table (table);
   SessionState *state = NULL;
   g_autofree char *identity = NULL;
   g_autofree char *id = NULL;
@@ -532,6 +579,10 @@ _lab_legacy_emit_row (LabLegacyEmitter  *emitter,
   guint n = 1;
 
   g_return_val_if_fail (t >= 0, FALSE);
+
+  /* A table of no session (brains) keys its rows by their own id. */
+  if (info->session_column == NULL)
+    return emit_keyed_row (m, info, t, orig_id, row, error);
 
   if (orig_session_id != NULL)
     {
@@ -938,6 +989,23 @@ verify_source (Migration  *m,
         }
     }
 
+  /* Rows that keep their id (brains) are looked up one by one. */
+  for (guint i = 0; i + 1 < m->keyed_rows->len; i += 2)
+    {
+      const char *table = g_ptr_array_index (m->keyed_rows, i);
+      const char *id = g_ptr_array_index (m->keyed_rows, i + 1);
+      gboolean exists;
+
+      if (!row_exists (m, m->exists[_lab_migration_table_index (table)], id, &exists, error))
+        return FALSE;
+      if (!exists)
+        {
+          g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
+                       _("Verification failed: %s “%s” is not in LabData"), table, id);
+          return FALSE;
+        }
+    }
+
   if (!_lab_legacy_source_count (m->source, source_db, verify_count_cb, &v, error))
     return FALSE;
   if (v.error != NULL)
@@ -998,23 +1066,30 @@ static gboolean
 migrate_source (Migration  *m,
                 GError    **error)
 {
-  sqlite3 *source_db;
+  sqlite3 *source_db = NULL;
   gboolean ok;
 
   if (!load_existing_keys (m, error))
     return FALSE;
 
-  source_db = _lab_legacy_source_open_db (m->source, error);
-  if (source_db == NULL)
-    return FALSE;
+  /* A JSON export is a file the reader parses whole, not a database. */
+  if (lab_legacy_source_get_kind (m->source) != LAB_LEGACY_KIND_JSON_EXPORT)
+    {
+      source_db = _lab_legacy_source_open_db (m->source, error);
+      if (source_db == NULL)
+        return FALSE;
+    }
 
   /* One read transaction: the rows read and the rows counted to verify them
    * are the same, even if the legacy program writes meanwhile. */
   ok = _lab_legacy_source_read (m->source, source_db, &m->emitter, error) &&
        (!m->write || verify_source (m, source_db, error));
 
-  sqlite3_exec (source_db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close (source_db);
+  if (source_db != NULL)
+    {
+      sqlite3_exec (source_db, "COMMIT", NULL, NULL, NULL);
+      sqlite3_close (source_db);
+    }
 
   return ok;
 }
@@ -1296,16 +1371,13 @@ add_unusable_sources (LabMigrationReport *report)
       LabMigrationSourceReport *source = LAB_MIGRATION_SOURCE (report, i);
       const GError *problem = lab_legacy_source_get_problem (source->source);
 
-      if (problem == NULL &&
-          lab_legacy_source_get_kind (source->source) != LAB_LEGACY_KIND_JSON_EXPORT)
+      if (problem == NULL)
         continue;
 
       source->skipped = TRUE;
       _lab_migration_report_add_issue (report, i,
                                        lab_legacy_source_get_display_name (source->source),
-                                       problem ? problem->message
-                                               : _("JSON exports are brought in with “labdata-cli "
-                                                   "import”, not migrated"));
+                                       problem->message);
     }
 }
 
@@ -1466,6 +1538,7 @@ lab_migrate (LabDataDir       *dir,
   m.added_sessions = json_array_new ();
   m.added_rows = json_object_new ();
   m.added_files = json_array_new ();
+  m.keyed_rows = g_ptr_array_new_with_free_func (g_free);
   m.copied = g_ptr_array_new_with_free_func (copied_file_free);
   m.created_dirs = g_ptr_array_new_with_free_func (g_free);
 
