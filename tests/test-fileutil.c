@@ -128,6 +128,35 @@ test_rm_rf_and_usage (LabTestStore  *store,
 }
 
 static void
+test_list_sorted (LabTestStore  *store,
+                  gconstpointer  data)
+{
+  static const char * const names[] = { "b", "a", "B", "a.txt", "a-b", "ä" };
+  static const char * const sorted[] = { "B", "a", "a-b", "a.txt", "b", "ä" };
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (store->tmp, names[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+    }
+
+  /* Byte order, the same on every run and machine. */
+  listed = lab_dir_list_sorted (store->tmp, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, G_N_ELEMENTS (sorted));
+  for (guint i = 0; i < G_N_ELEMENTS (sorted); i++)
+    g_assert_cmpstr (g_ptr_array_index (listed, i), ==, sorted[i]);
+
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = lab_dir_list_sorted (store->root, &error);
+  g_assert_null (listed);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
+
+static void
 test_copy_unsynced (LabTestStore  *store,
                     gconstpointer  data)
 {
@@ -181,6 +210,8 @@ main (int    argc,
               lab_test_store_setup, test_rm_rf_and_usage, lab_test_store_teardown);
   g_test_add ("/labdata/store/fileutil/copy-unsynced", LabTestStore, NULL,
               lab_test_store_setup, test_copy_unsynced, lab_test_store_teardown);
+  g_test_add ("/labdata/store/fileutil/list-sorted", LabTestStore, NULL,
+              lab_test_store_setup, test_list_sorted, lab_test_store_teardown);
 
   return g_test_run ();
 }

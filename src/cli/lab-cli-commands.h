@@ -19,6 +19,8 @@ int lab_cli_cmd_search   (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_config   (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_export   (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_import   (LabCli *cli, int argc, char **argv);
+int lab_cli_cmd_migrate  (LabCli *cli, int argc, char **argv);
+int lab_cli_cmd_move_data_dir (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_prune    (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_restore  (LabCli *cli, int argc, char **argv);
 int lab_cli_cmd_usage    (LabCli *cli, int argc, char **argv);

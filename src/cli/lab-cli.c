@@ -147,8 +147,8 @@ lab_cli_option_context_new (LabCli     *cli,
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context,
     _("Global options, before or after the command:\n"
-      "  --data-dir DIR   Use the store in DIR (default: $LABDATA_DIR, then\n"
-      "                   $XDG_DATA_HOME/labdata)\n"
+      "  --data-dir DIR   Use the store in DIR (default: $LABDATA_DIR, then the\n"
+      "                   place it was moved to, then $XDG_DATA_HOME/labdata)\n"
       "  --json           Print machine-readable JSON\n"
       "  --yes            Do not ask before replacing or deleting data\n"
       "\n"

@@ -20,6 +20,8 @@ static const LabCliCommand commands[] = {
   { "search", N_("Full-text search over messages and sessions"), lab_cli_cmd_search },
   { "demo", N_("Add realistic demo data to the store"), lab_cli_cmd_demo },
   { "config", N_("Show or change the store's policies (config/config.json)"), lab_cli_cmd_config },
+  { "migrate", N_("Bring in legacy data (~/.ai_research_lab, events.db), or undo that"), lab_cli_cmd_migrate },
+  { "move-data-dir", N_("Move the data directory to another place"), lab_cli_cmd_move_data_dir },
   { "backup", N_("Back up the database and the workspace files"), lab_cli_cmd_backup },
   { "backups", N_("List the backups; pin, unpin or delete one"), lab_cli_cmd_backups },
   { "check", N_("Check the store's integrity; exit 3 when problems are found"), lab_cli_cmd_check },
@@ -43,8 +45,8 @@ print_help (void)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
   g_print (_("\nGlobal options, before or after the command:\n"
-             "  --data-dir DIR   Use the store in DIR (default: $LABDATA_DIR, then\n"
-             "                   $XDG_DATA_HOME/labdata)\n"
+             "  --data-dir DIR   Use the store in DIR (default: $LABDATA_DIR, then the\n"
+             "                   place it was moved to, then $XDG_DATA_HOME/labdata)\n"
              "  --json           Print machine-readable JSON\n"
              "  --yes            Do not ask before replacing or deleting data\n"
              "  --help           Show this help; “COMMAND --help” shows a command’s options\n"

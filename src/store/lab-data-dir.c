@@ -34,6 +34,7 @@ struct _LabDataDir
   char *config;
   char *config_file;
   char *logs;
+  LabDataDirOrigin origin;
 };
 
 G_DEFINE_FINAL_TYPE (LabDataDir, lab_data_dir, G_TYPE_OBJECT)
@@ -82,6 +83,7 @@ lab_data_dir_new (const char *root)
   g_return_val_if_fail (root != NULL && root[0] != '\0', NULL);
 
   self = g_object_new (LAB_TYPE_DATA_DIR, NULL);
+  self->origin = LAB_DATA_DIR_ORIGIN_EXPLICIT;
 
   if (g_path_is_absolute (root))
     self->root = g_canonicalize_filename (root, NULL);
@@ -104,20 +106,155 @@ lab_data_dir_new (const char *root)
 }
 
 /**
+ * lab_data_dir_get_location_file:
+ *
+ * Returns: (transfer full): `$XDG_CONFIG_HOME/labdata/location`, the file that
+ *   names the data directory after it was moved
+ */
+char *
+lab_data_dir_get_location_file (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "labdata", "location", NULL);
+}
+
+/**
+ * lab_data_dir_read_location:
+ *
+ * Reads the location file. It holds one absolute path, on one line.
+ *
+ * Returns: (transfer full) (nullable): the data directory it names, or %NULL
+ *   when there is no location file (@error unset) or it cannot be used (@error
+ *   set: unreadable, not a single absolute path)
+ */
+char *
+lab_data_dir_read_location (GError **error)
+{
+  g_autofree char *path = lab_data_dir_get_location_file ();
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return NULL;
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
+                   _("Cannot read the data folder location in “%s”: %s"),
+                   path, local_error->message);
+      return NULL;
+    }
+
+  /* One line; its line break (or CR LF from a hand edit) is not part of the
+   * path, but other white space may be. */
+  if (length > 0 && contents[length - 1] == '\n')
+    contents[--length] = '\0';
+  if (length > 0 && contents[length - 1] == '\r')
+    contents[--length] = '\0';
+  if (length == 0 || strlen (contents) != length || strchr (contents, '\n') != NULL ||
+      !g_path_is_absolute (contents) || !g_utf8_validate (contents, -1, NULL))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID,
+                   _("“%s” does not hold the absolute path of a data folder"), path);
+      return NULL;
+    }
+
+  return g_canonicalize_filename (contents, NULL);
+}
+
+/**
+ * lab_data_dir_write_location:
+ * @root: an absolute path
+ *
+ * Records @root as the data directory for the next resolutions that have no
+ * `--data-dir` option and no `LABDATA_DIR`. The file is replaced atomically.
+ */
+gboolean
+lab_data_dir_write_location (const char  *root,
+                             GError     **error)
+{
+  g_autofree char *path = lab_data_dir_get_location_file ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *line = NULL;
+
+  g_return_val_if_fail (root != NULL && g_path_is_absolute (root), FALSE);
+
+  if (strchr (root, '\n') != NULL)
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID,
+                   _("A data folder’s name cannot contain a line break"));
+      return FALSE;
+    }
+
+  if (!lab_mkdir_private (folder, error))
+    return FALSE;
+
+  line = g_strconcat (root, "\n", NULL);
+  return lab_file_replace_contents (path, line, -1, error);
+}
+
+/**
+ * lab_data_dir_clear_location:
+ *
+ * Removes the location file, so that the default place is used again.
+ */
+gboolean
+lab_data_dir_clear_location (GError **error)
+{
+  g_autofree char *path = lab_data_dir_get_location_file ();
+  g_autofree char *folder = g_path_get_dirname (path);
+
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved_errno = errno;
+
+      lab_store_error_from_errno (error, saved_errno, _("Cannot remove “%s”"), path);
+      return FALSE;
+    }
+
+  return !g_file_test (folder, G_FILE_TEST_IS_DIR) || lab_fsync_dir (folder, error);
+}
+
+static char *
+default_root (LabDataDirOrigin *origin)
+{
+  const char *env = g_getenv (LAB_DATA_DIR_ENV);
+  g_autoptr(GError) error = NULL;
+  char *location;
+
+  if (env != NULL && env[0] != '\0')
+    {
+      *origin = LAB_DATA_DIR_ORIGIN_ENV;
+      return g_strdup (env);
+    }
+
+  location = lab_data_dir_read_location (&error);
+  if (location != NULL)
+    {
+      *origin = LAB_DATA_DIR_ORIGIN_LOCATION_FILE;
+      return location;
+    }
+  /* A damaged location file was not written by us (we replace it atomically);
+   * the default place is the best guess. */
+  if (error != NULL)
+    g_debug ("%s", error->message);
+
+  *origin = LAB_DATA_DIR_ORIGIN_DEFAULT;
+  return g_build_filename (g_get_user_data_dir (), "labdata", NULL);
+}
+
+/**
  * lab_data_dir_default_root:
  *
  * Returns: (transfer full): the root used when no option is given:
- *   `$LABDATA_DIR`, else `$XDG_DATA_HOME/labdata`
+ *   `$LABDATA_DIR`, else the folder named by the location file (see
+ *   lab_data_dir_write_location()), else `$XDG_DATA_HOME/labdata`
  */
 char *
 lab_data_dir_default_root (void)
 {
-  const char *env = g_getenv (LAB_DATA_DIR_ENV);
+  LabDataDirOrigin origin;
 
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-
-  return g_build_filename (g_get_user_data_dir (), "labdata", NULL);
+  return default_root (&origin);
 }
 
 /**
@@ -125,7 +262,8 @@ lab_data_dir_default_root (void)
  * @option: (nullable): the value of a `--data-dir` option
  *
  * Resolves the data directory in the documented order: the option, then the
- * `LABDATA_DIR` environment variable, then `$XDG_DATA_HOME/labdata`.
+ * `LABDATA_DIR` environment variable, then the location file written when the
+ * data directory was moved, then `$XDG_DATA_HOME/labdata`.
  *
  * Returns: (transfer full): a new #LabDataDir
  */
@@ -133,12 +271,29 @@ LabDataDir *
 lab_data_dir_resolve (const char *option)
 {
   g_autofree char *root = NULL;
+  LabDataDirOrigin origin;
+  LabDataDir *self;
 
   if (option != NULL && option[0] != '\0')
     return lab_data_dir_new (option);
 
-  root = lab_data_dir_default_root ();
-  return lab_data_dir_new (root);
+  root = default_root (&origin);
+  self = lab_data_dir_new (root);
+  self->origin = origin;
+
+  return self;
+}
+
+/**
+ * lab_data_dir_get_origin:
+ *
+ * Returns: where the resolution found this data directory
+ */
+LabDataDirOrigin
+lab_data_dir_get_origin (LabDataDir *self)
+{
+  g_return_val_if_fail (LAB_IS_DATA_DIR (self), LAB_DATA_DIR_ORIGIN_EXPLICIT);
+  return self->origin;
 }
 
 const char *
@@ -241,7 +396,9 @@ lab_data_dir_exists (LabDataDir *self)
  *
  * Creates the layout that is missing, folders with mode 0700. It fails with
  * %LAB_STORE_ERROR_NOT_WRITABLE, before changing anything, if the root exists but
- * this process cannot write into it.
+ * this process cannot write into it, and with %LAB_STORE_ERROR_NOT_FOUND if the
+ * root came from the location file and is missing: a moved data directory on a
+ * disk that is not mounted must not be replaced by a new, empty store.
  */
 gboolean
 lab_data_dir_ensure (LabDataDir  *self,
@@ -253,6 +410,18 @@ lab_data_dir_ensure (LabDataDir  *self,
   };
 
   g_return_val_if_fail (LAB_IS_DATA_DIR (self), FALSE);
+
+  if (self->origin == LAB_DATA_DIR_ORIGIN_LOCATION_FILE &&
+      !g_file_test (self->root, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *location = lab_data_dir_get_location_file ();
+
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND,
+                   _("The data folder “%s” named in “%s” does not exist. If it is on a "
+                     "removable disk, connect it; otherwise remove that file to use the "
+                     "default place."), self->root, location);
+      return FALSE;
+    }
 
   if (g_file_test (self->root, G_FILE_TEST_EXISTS))
     {

@@ -641,3 +641,37 @@ lab_path_disk_usage (const char *path,
 
   return total;
 }
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * lab_dir_list_sorted:
+ * @path: a folder
+ *
+ * Returns: (transfer full) (element-type filename): the names in @path, in
+ *   byte order, so that walks of a tree are the same every time; %NULL with
+ *   @error set if the folder cannot be read
+ */
+GPtrArray *
+lab_dir_list_sorted (const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+  GPtrArray *names;
+  const char *name;
+
+  if (dir == NULL)
+    return NULL;
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  return names;
+}

@@ -52,5 +52,7 @@ gboolean  lab_rm_rf                  (const char    *path,
                                       GError       **error);
 guint64   lab_path_disk_usage        (const char    *path,
                                       guint64       *n_files);
+GPtrArray *lab_dir_list_sorted       (const char    *path,
+                                      GError       **error);
 
 G_END_DECLS
