@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "lab-test-async.h"
+
+/* Long enough for a slow CI machine under ASan; a stuck test fails instead of
+ * hanging until meson's timeout. */
+#define WAIT_SECONDS 60
+
+/**
+ * lab_test_async_cb:
+ * @user_data: a `GAsyncResult **` that receives a reference on the result
+ *
+ * A #GAsyncReadyCallback for tests: keeps the result for lab_test_wait_result().
+ */
+void
+lab_test_async_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  g_error ("timed out after %d s waiting for an asynchronous result", WAIT_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * lab_test_wait_result:
+ * @result: where lab_test_async_cb() puts the result
+ *
+ * Spins the main context until the callback ran.
+ *
+ * Returns: (transfer none): *@result
+ */
+GAsyncResult *
+lab_test_wait_result (GAsyncResult **result)
+{
+  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, NULL);
+
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (timeout);
+  return *result;
+}
+
+/**
+ * lab_test_wait_until:
+ * @predicate: returns %TRUE when the wait is over
+ *
+ * Spins the main context until @predicate holds.
+ */
+void
+lab_test_wait_until (gboolean (*predicate) (gpointer data),
+                     gpointer   data)
+{
+  guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, NULL);
+
+  while (!predicate (data))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (timeout);
+}
+
+/**
+ * lab_test_iterate_idle:
+ *
+ * Runs what is ready in the main context without blocking.
+ */
+void
+lab_test_iterate_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
