@@ -51,6 +51,12 @@ lab_test_wait_result (GAsyncResult **result)
   return *result;
 }
 
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /**
  * lab_test_wait_until:
  * @predicate: returns %TRUE when the wait is over
@@ -62,10 +68,14 @@ lab_test_wait_until (gboolean (*predicate) (gpointer data),
                      gpointer   data)
 {
   guint timeout = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, NULL);
+  /* Some conditions change on other threads without waking the main
+   * context (a GTask thread dropping its reference): look again often. */
+  guint tick = g_timeout_add (10, tick_cb, NULL);
 
   while (!predicate (data))
     g_main_context_iteration (NULL, TRUE);
 
+  g_source_remove (tick);
   g_source_remove (timeout);
 }
 
@@ -79,4 +89,42 @@ lab_test_iterate_idle (void)
 {
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+/**
+ * lab_test_drain_store:
+ *
+ * Waits until every job queued on @store so far has run and its callback has
+ * been dispatched: the worker runs jobs in order, so a last job marks the end.
+ */
+void
+lab_test_drain_store (LabStore *store)
+{
+  g_autoptr(LabSessionFilter) filter = lab_session_filter_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lab_store_count_sessions_async (store, filter, NULL, lab_test_async_cb, &result);
+  lab_test_wait_result (&result);
+  lab_test_iterate_idle ();
+}
+
+static gboolean
+only_ref (gpointer data)
+{
+  return g_atomic_int_get ((int *) &G_OBJECT (data)->ref_count) == 1;
+}
+
+/**
+ * lab_test_finalize:
+ * @object: (transfer full): an object the test owns the last reference to
+ *
+ * Like g_assert_finalize_object(), for objects a GTask thread may still hold
+ * for a moment after its callback ran (it drops its reference on its own
+ * thread, a little later).
+ */
+void
+lab_test_finalize (gpointer object)
+{
+  lab_test_wait_until (only_ref, object);
+  g_assert_finalize_object (object);
 }

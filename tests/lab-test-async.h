@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "lab-store.h"
+
 G_BEGIN_DECLS
 
 void          lab_test_async_cb     (GObject       *object,
@@ -12,5 +14,7 @@ GAsyncResult *lab_test_wait_result  (GAsyncResult **result);
 void          lab_test_wait_until   (gboolean     (*predicate) (gpointer data),
                                      gpointer       data);
 void          lab_test_iterate_idle (void);
+void          lab_test_drain_store  (LabStore      *store);
+void          lab_test_finalize     (gpointer       object);
 
 G_END_DECLS
