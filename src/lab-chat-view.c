@@ -34,6 +34,9 @@ struct _LabChatView
   gint64 highlighted;
   gint64 pending_sequence;
   guint target;              /* the position being loaded to show */
+  guint scroll_tick;         /* keeps the target in view while rows settle */
+  guint scroll_frames;
+  guint stable_frames;
 
   GtkStack *stack;
   GtkListView *list_view;
@@ -152,6 +155,74 @@ update_stack (LabChatView *self)
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 
+static gboolean
+target_in_view (LabChatView *self)
+{
+  GtkWidget *row = lab_chat_view_get_row_for_position (self, self->target);
+  graphene_rect_t bounds;
+
+  if (row == NULL || !gtk_widget_get_mapped (row) ||
+      !gtk_widget_compute_bounds (row, GTK_WIDGET (self->list_view), &bounds))
+    return FALSE;
+
+  return bounds.origin.y >= 0 &&
+         bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->list_view));
+}
+
+/*
+ * GtkListView places a row it scrolls to by the estimated heights of the rows
+ * before it; as rows around it are read and measured (and while the details
+ * flap slides in and the text rewraps), the estimate changes and the row can
+ * end up elsewhere. So the scroll is repeated on the next frames until the
+ * row has stayed in view for a few of them.
+ */
+static gboolean
+settle_scroll_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  LabChatView *self = user_data;
+
+  if (target_in_view (self))
+    self->stable_frames++;
+  else
+    {
+      self->stable_frames = 0;
+      gtk_widget_activate_action (widget, "list.scroll-to-item", "u", self->target);
+    }
+
+  if (self->stable_frames >= 5 || ++self->scroll_frames > 120)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+scroll_to_target (LabChatView *self)
+{
+  self->scroll_frames = 0;
+  self->stable_frames = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                              self->target);
+
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view),
+                                                      settle_scroll_cb, self, NULL);
+}
+
+static void
+stop_scrolling (LabChatView *self)
+{
+  if (self->scroll_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick);
+      self->scroll_tick = 0;
+    }
+}
+
 static void
 message_loaded_cb (GObject      *object,
                    GAsyncResult *result,
@@ -166,8 +237,7 @@ message_loaded_cb (GObject      *object,
     return;
 
   set_highlighted (self, self->target);
-  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
-                              self->target);
+  scroll_to_target (self);
 }
 
 static void
@@ -221,6 +291,7 @@ model_loading_cb (LabChatView   *self,
 static void
 clear_model (LabChatView *self)
 {
+  stop_scrolling (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -260,6 +331,7 @@ lab_chat_view_dispose (GObject *object)
   LabChatView *self = (LabChatView *) object;
   GtkWidget *child;
 
+  stop_scrolling (self);
   g_cancellable_cancel (self->cancellable);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, model_loading_cb, self);
