@@ -441,10 +441,14 @@ update_session_rows (LabDetailsPane *self)
   if (parent != NULL)
     {
       if (lab_session_get_branch_point (session) >= 0)
-        /* Translators: a branch of a session: its name, the parent's id, the message */
-        branch = g_strdup_printf (_("%s, from %s at message %" G_GINT64_FORMAT),
-                                  lab_session_get_branch_name (session), parent,
-                                  lab_session_get_branch_point (session));
+        {
+          g_autofree char *point = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    lab_session_get_branch_point (session));
+
+          /* Translators: a branch of a session: its name, the parent's id, the message */
+          branch = g_strdup_printf (_("%s, from %s at message %s"),
+                                    lab_session_get_branch_name (session), parent, point);
+        }
       else
         /* Translators: a branch of a session: its name and the parent's id */
         branch = g_strdup_printf (_("%s, from %s"), lab_session_get_branch_name (session), parent);
