@@ -12,6 +12,30 @@
 /* The GUI's asynchronous front-end: every call through the worker, its
  * errors, its order, cancellation, and the signals lists follow. */
 
+/* The store of the running test, finalized before its folder is removed: the
+ * last reference may be dropped by the worker, a moment after the test. */
+static LabStore *current;
+
+static LabStore *
+track (LabStore *store)
+{
+  g_assert_null (current);
+  current = store;
+  return store;
+}
+
+static void
+store_teardown (LabTestStore  *fixture,
+                gconstpointer  data)
+{
+  if (current != NULL)
+    {
+      lab_test_drain_store (current);
+      lab_test_finalize (g_steal_pointer (&current));
+    }
+  lab_test_store_teardown (fixture, data);
+}
+
 static LabStore *
 store_with_demo (LabTestStore *fixture,
                  guint         sessions,
@@ -28,7 +52,7 @@ static void
 test_open_ok (LabTestStore  *fixture,
               gconstpointer  data)
 {
-  g_autoptr(LabStore) store = lab_store_new (fixture->dir);
+  LabStore *store = track (lab_store_new (fixture->dir));
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -45,7 +69,7 @@ static void
 assert_open_fails (LabTestStore *fixture,
                    int           code)
 {
-  g_autoptr(LabStore) store = lab_store_new (fixture->dir);
+  LabStore *store = track (lab_store_new (fixture->dir));
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) count_result = NULL;
   g_autoptr(LabSessionFilter) filter = lab_session_filter_new ();
@@ -99,7 +123,7 @@ test_open_folder_is_a_file (LabTestStore  *fixture,
   g_autofree char *file = g_build_filename (fixture->tmp, "plain-file", NULL);
   g_autofree char *inside = g_build_filename (file, "store", NULL);
   g_autoptr(LabDataDir) dir = lab_data_dir_new (inside);
-  g_autoptr(LabStore) store = lab_store_new (dir);
+  LabStore *store = track (lab_store_new (dir));
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -115,7 +139,7 @@ static void
 test_sessions (LabTestStore  *fixture,
                gconstpointer  data)
 {
-  g_autoptr(LabStore) store = store_with_demo (fixture, 30, 4);
+  LabStore *store = track (store_with_demo (fixture, 30, 4));
   g_autoptr(LabSessionFilter) filter = lab_session_filter_new ();
   g_autoptr(GAsyncResult) count_result = NULL;
   g_autoptr(GAsyncResult) list_result = NULL;
@@ -163,7 +187,7 @@ static void
 test_get_missing_session (LabTestStore  *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(LabStore) store = store_with_demo (fixture, 2, 2);
+  LabStore *store = track (store_with_demo (fixture, 2, 2));
   g_autoptr(LabSessionFilter) filter = lab_session_filter_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) position_result = NULL;
@@ -187,7 +211,7 @@ static void
 test_messages (LabTestStore  *fixture,
                gconstpointer  data)
 {
-  g_autoptr(LabStore) store = store_with_demo (fixture, 3, 40);
+  LabStore *store = track (store_with_demo (fixture, 3, 40));
   g_autoptr(LabSessionFilter) filter = lab_session_filter_new ();
   g_autoptr(GAsyncResult) sessions_result = NULL;
   g_autoptr(GAsyncResult) count_result = NULL;
@@ -258,7 +282,7 @@ static void
 test_search (LabTestStore  *fixture,
              gconstpointer  data)
 {
-  g_autoptr(LabStore) store = store_with_demo (fixture, 20, 20);
+  LabStore *store = track (store_with_demo (fixture, 20, 20));
   g_autoptr(LabSearchQuery) query = lab_search_query_new ("calibration OR attention");
   g_autoptr(LabSearchQuery) bad = lab_search_query_new ("(unbalanced AND");
   g_autoptr(LabSearchResults) results = NULL;
@@ -314,7 +338,7 @@ static void
 test_cancel_and_order (LabTestStore  *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(LabStore) store = store_with_demo (fixture, 10, 5);
+  LabStore *store = track (store_with_demo (fixture, 10, 5));
   g_autoptr(LabSessionFilter) filter = lab_session_filter_new ();
   g_autoptr(LabSearchQuery) query = lab_search_query_new ("calibration");
   g_autoptr(GCancellable) early = g_cancellable_new ();
@@ -375,7 +399,7 @@ static void
 test_set_flag (LabTestStore  *fixture,
                gconstpointer  data)
 {
-  g_autoptr(LabStore) store = store_with_demo (fixture, 5, 2);
+  LabStore *store = track (store_with_demo (fixture, 5, 2));
   g_autoptr(LabSessionFilter) filter = lab_session_filter_new ();
   g_autoptr(GAsyncResult) list_result = NULL;
   g_autoptr(GAsyncResult) set_result = NULL;
@@ -427,7 +451,7 @@ static void
 test_info_and_demo (LabTestStore  *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(LabStore) store = lab_store_new (fixture->dir);
+  LabStore *store = track (lab_store_new (fixture->dir));
   g_autoptr(LabProgress) progress = lab_progress_new ();
   g_autoptr(GAsyncResult) demo_result = NULL;
   g_autoptr(GAsyncResult) info_result = NULL;
@@ -478,7 +502,7 @@ main (int    argc,
 
 #define ADD(path, func) \
   g_test_add ("/labdata/store/store/" path, LabTestStore, NULL, lab_test_store_setup, func, \
-              lab_test_store_teardown)
+              store_teardown)
 
   ADD ("open", test_open_ok);
   ADD ("open-not-a-database", test_open_not_a_database);

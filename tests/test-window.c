@@ -47,7 +47,22 @@ typedef struct
   Fixture *fixture;
   Scenario scenario;
   gboolean started;
+  gboolean watching;
+  int store_gone;
 } Run;
+
+static void
+store_gone_cb (gpointer  data,
+               GObject  *where_the_object_was)
+{
+  g_atomic_int_set ((int *) data, 1);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return g_atomic_int_get ((int *) data) != 0;
+}
 
 static gboolean
 run_scenario_cb (gpointer data)
@@ -62,10 +77,16 @@ run_scenario_cb (gpointer data)
 
   run->scenario (fixture);
 
-  /* Let the worker finish what the scenario started before closing. */
+  /* Let the worker finish what the scenario started before closing, and
+   * know when the store is gone: its last reference may be dropped by the
+   * worker, after the application. */
   store = lab_application_get_store (fixture->app);
   if (store != NULL)
-    lab_test_drain_store (store);
+    {
+      lab_test_drain_store (store);
+      g_object_weak_ref (G_OBJECT (store), store_gone_cb, &run->store_gone);
+      run->watching = TRUE;
+    }
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
   return G_SOURCE_REMOVE;
@@ -87,7 +108,7 @@ run_app (Fixture    *fixture,
          const char *root,
          Scenario    scenario)
 {
-  Run run = { fixture, scenario, FALSE };
+  Run run = { fixture, scenario, FALSE, FALSE, 0 };
   gulong handler;
 
   fixture->app = lab_application_new ();
@@ -101,6 +122,8 @@ run_app (Fixture    *fixture,
 
   g_signal_handler_disconnect (fixture->app, handler);
   g_clear_object (&fixture->app);
+  if (run.watching)
+    lab_test_wait_until (flag_set, &run.store_gone);
   fixture->window = NULL;
   fixture->page = NULL;
 }
