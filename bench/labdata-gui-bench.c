@@ -30,6 +30,7 @@ typedef struct
   LabSessionsPage *page;
   char **args;
   gint64 t0;
+  gint64 search_finished;
   guint paints;
   int status;
   gboolean started;
@@ -91,18 +92,18 @@ sleep_ms (guint ms)
     g_main_context_iteration (NULL, FALSE), g_usleep (1000);
 }
 
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gpointer       data)
-{
-  bench.paints++;
-}
-
 static double
 ms_since (gint64 start_usec,
           gint64 now_usec)
 {
   return (now_usec - start_usec) / 1000.0;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       data)
+{
+  bench.paints++;
 }
 
 static void
@@ -139,34 +140,10 @@ list_drawn (gpointer data)
 
 /* The first list: from the process start (--t0, wall clock) to the first
  * frame drawn with rows of sessions in it. */
-static gboolean
-has_model (gpointer data)
-{
-  return lab_sessions_page_get_session_model (bench.page) != NULL;
-}
-
-static gboolean
-counted (gpointer data)
-{
-  LabSessionModel *model = lab_sessions_page_get_session_model (bench.page);
-
-  return model != NULL && !lab_paged_model_get_loading (LAB_PAGED_MODEL (model));
-}
-
 static void
 first_draw (void)
 {
-  if (g_getenv ("LAB_BENCH_DEBUG"))
-    {
-      g_printerr ("window %.1f\n", ms_since (bench.t0, g_get_real_time ()));
-      wait_until (has_model, NULL);
-      g_printerr ("store open %.1f\n", ms_since (bench.t0, g_get_real_time ()));
-      wait_until (counted, NULL);
-      g_printerr ("counted %.1f\n", ms_since (bench.t0, g_get_real_time ()));
-    }
   wait_until (list_drawn, NULL);
-  if (g_getenv ("LAB_BENCH_DEBUG"))
-    g_printerr ("page %.1f\n", ms_since (bench.t0, g_get_real_time ()));
   wait_frame ();
   g_print ("first_list_ms %.1f\n", ms_since (bench.t0, g_get_real_time ()));
 }
@@ -292,6 +269,12 @@ search_settled (gpointer data)
          !lab_search_model_get_searching (model);
 }
 
+static void
+search_finished_cb (LabSearchModel *model)
+{
+  bench.search_finished = g_get_monotonic_time ();
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -327,6 +310,8 @@ search (char **queries)
 
   first_draw ();
   gtk_widget_activate_action (GTK_WIDGET (bench.window), "win.search", NULL);
+  g_signal_connect (lab_sessions_page_get_search_model (bench.page), "finished",
+                    G_CALLBACK (search_finished_cb), NULL);
 
   for (guint q = 0; queries[q] != NULL; q++)
     {
@@ -355,10 +340,30 @@ search (char **queries)
       key_ms = ms_since (last_key, g_get_monotonic_time ());
       g_array_append_val (after_debounce, ms);
       g_array_append_val (after_key, key_ms);
-      g_print ("query \"%s\" hits %u after_debounce_ms %.1f after_last_key_ms %.1f\n", query,
+      g_print ("query \"%s\" hits %u after_debounce_ms %.1f after_last_key_ms %.1f"
+               " (store %.1f)\n", query,
                lab_search_model_get_n_hits (lab_sessions_page_get_search_model (bench.page)),
-               ms, key_ms);
+               ms, key_ms,
+               ms_since (lab_sessions_page_get_search_started (bench.page), bench.search_finished));
     }
+
+  /* What drawing any change costs here: a redraw with nothing new. */
+  {
+    g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (double));
+
+    for (guint i = 0; i < 20; i++)
+      {
+        gint64 start;
+        double ms;
+
+        sleep_ms (50);
+        start = g_get_monotonic_time ();
+        wait_frame ();
+        ms = ms_since (start, g_get_monotonic_time ());
+        g_array_append_val (frames, ms);
+      }
+    print_stats ("redraw", frames);
+  }
 
   print_stats ("search_after_debounce", after_debounce);
   print_stats ("search_after_last_key", after_key);
@@ -428,7 +433,7 @@ screenshot (const char *out,
   if (g_str_equal (scene, "sessions"))
     {
       GtkSelectionModel *selection =
-        gtk_list_view_get_model (GTK_LIST_VIEW (lab_sessions_page_get_session_list (bench.page)));
+        gtk_grid_view_get_model (GTK_GRID_VIEW (lab_sessions_page_get_session_list (bench.page)));
       guint position = arg ? (guint) atoi (arg) : 1;
       LabSession *session;
 
@@ -462,19 +467,6 @@ screenshot (const char *out,
         }
       wait_until (highlighted, NULL);
       sleep_ms (1800);  /* the highlight's flash settles */
-      if (g_getenv ("LAB_BENCH_DEBUG"))
-        {
-          LabChatView *chat = lab_sessions_page_get_chat_view (bench.page);
-          gint64 pos = lab_chat_view_get_highlighted (chat);
-          GtkWidget *row = lab_chat_view_get_row_for_position (chat, pos);
-          GtkAdjustment *adj = vadjustment_of (chat_list_view ());
-
-          g_printerr ("highlighted %" G_GINT64_FORMAT " row %p mapped %d adj %.0f/%.0f page %.0f\n",
-                      pos, row, row ? gtk_widget_get_mapped (row) : 0,
-                      gtk_adjustment_get_value (adj), gtk_adjustment_get_upper (adj),
-                      gtk_adjustment_get_page_size (adj));
-          g_spawn_command_line_sync ("import -window root /tmp/lab/x.png", NULL, NULL, NULL, NULL);
-        }
     }
   else if (g_str_equal (scene, "data"))
     {
@@ -497,6 +489,7 @@ run_cb (gpointer data)
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (bench.window)), "after-paint",
                     G_CALLBACK (after_paint_cb), NULL);
 
+
   if (g_str_equal (mode, "first-draw"))
     first_draw ();
   else if (g_str_equal (mode, "scroll-rss") && bench.args[1] != NULL)
@@ -516,17 +509,9 @@ run_cb (gpointer data)
 }
 
 static void
-startup_cb (GApplication *app)
-{
-  if (g_getenv ("LAB_BENCH_DEBUG"))
-    g_printerr ("startup done %.1f\n", ms_since (bench.t0, g_get_real_time ()));
-}
-
-static void
 activate_cb (GApplication *app)
 {
-  if (g_getenv ("LAB_BENCH_DEBUG"))
-    g_printerr ("activate done %.1f\n", ms_since (bench.t0, g_get_real_time ()));
+
   if (!bench.started)
     g_idle_add (run_cb, NULL);
   bench.started = TRUE;
@@ -574,7 +559,7 @@ main (int    argc,
                            G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
   lab_application_set_data_dir (bench.app, data_dir);
   g_signal_connect_after (bench.app, "activate", G_CALLBACK (activate_cb), NULL);
-  g_signal_connect_after (bench.app, "startup", G_CALLBACK (startup_cb), NULL);
+
 
   /* The window size and style come from GSettings, as for a person. */
   {

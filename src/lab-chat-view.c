@@ -39,7 +39,7 @@ struct _LabChatView
   guint stable_frames;
 
   GtkStack *stack;
-  GtkListView *list_view;
+  GtkGridView *list_view;
 };
 
 G_DEFINE_FINAL_TYPE (LabChatView, lab_chat_view, GTK_TYPE_WIDGET)
@@ -299,7 +299,7 @@ clear_model (LabChatView *self)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, model_loading_cb, self);
 
-  gtk_list_view_set_model (self->list_view, NULL);
+  gtk_grid_view_set_model (self->list_view, NULL);
   g_clear_object (&self->model);
   g_hash_table_remove_all (self->expanded);
   self->pending_sequence = -1;
@@ -319,7 +319,7 @@ reload (LabChatView *self)
       g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (model_loading_cb),
                                self, G_CONNECT_SWAPPED);
       selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+      gtk_grid_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
     }
 
   update_stack (self);

@@ -17,8 +17,8 @@
 #include "lab-window.h"
 
 #define MAX_RECENT_SEARCHES 10
-#define SEARCH_PAGE_SIZE 50
-#define SEARCH_SESSION_LIMIT 20
+#define SEARCH_PAGE_SIZE 30
+#define SEARCH_SESSION_LIMIT 10
 
 /**
  * LabSessionsPage:
@@ -50,6 +50,7 @@ struct _LabSessionsPage
   gint64 total;
   gint64 search_started;
   guint updating_flags : 1;
+  guint participants_loaded : 1;
 
   GtkStack *page_stack;
   GtkProgressBar *demo_progress_bar;
@@ -63,10 +64,10 @@ struct _LabSessionsPage
   GtkMenuButton *filter_button;
   LabFilterPopover *filter_popover;
   GtkStack *sidebar_stack;
-  GtkListView *session_list;
+  GtkGridView *session_list;
   GtkSingleSelection *session_selection;
   AdwStatusPage *list_error_page;
-  GtkListView *search_list;
+  GtkGridView *search_list;
   GtkWidget *recent_box;
   GtkListBox *recent_list;
   GtkRevealer *more_revealer;
@@ -165,14 +166,29 @@ participants_cb (GObject      *object,
 }
 
 static void
+load_participants (LabSessionsPage *self)
+{
+  if (self->store == NULL || self->participants_loaded)
+    return;
+
+  self->participants_loaded = TRUE;
+  lab_store_list_participants_async (self->store, self->cancellable, participants_cb,
+                                     g_object_ref (self));
+}
+
+static void
 count_store (LabSessionsPage *self)
 {
   g_autoptr(LabSessionFilter) all = lab_session_filter_new ();
 
   lab_store_count_sessions_async (self->store, all, self->cancellable, total_cb,
                                   g_object_ref (self));
-  lab_store_list_participants_async (self->store, self->cancellable, participants_cb,
-                                     g_object_ref (self));
+
+  /* Everyone named by 10,000 sessions takes a while to collect: it is read
+   * when the filters are first opened, not before the first list. */
+  self->participants_loaded = FALSE;
+  if (gtk_widget_get_visible (GTK_WIDGET (self->filter_popover)))
+    load_participants (self);
 }
 
 /* The open session */
@@ -730,7 +746,7 @@ activate_result (LabSessionsPage *self,
 static void
 search_result_activate_cb (LabSessionsPage *self,
                            guint            position,
-                           GtkListView     *list)
+                           GtkGridView     *list)
 {
   activate_result (self, position);
 }
@@ -1060,6 +1076,8 @@ lab_sessions_page_init (LabSessionsPage *self)
                         G_BINDING_SYNC_CREATE);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (self->filter_popover, "show", G_CALLBACK (load_participants), self,
+                           G_CONNECT_SWAPPED);
   update_filter_button (self);
   update_header (self);
   rebuild_recent (self);
@@ -1106,7 +1124,7 @@ lab_sessions_page_set_store (LabSessionsPage *self,
     g_signal_handlers_disconnect_by_data (self->search_model, self);
 
   gtk_single_selection_set_model (self->session_selection, NULL);
-  gtk_list_view_set_model (self->search_list, NULL);
+  gtk_grid_view_set_model (self->search_list, NULL);
   g_clear_object (&self->session_model);
   g_clear_object (&self->search_model);
   show_session (self, NULL);
@@ -1140,7 +1158,7 @@ lab_sessions_page_set_store (LabSessionsPage *self,
       g_signal_connect_object (self->search_model, "finished", G_CALLBACK (search_finished_cb),
                                self, G_CONNECT_SWAPPED);
       search_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->search_model)));
-      gtk_list_view_set_model (self->search_list, GTK_SELECTION_MODEL (search_selection));
+      gtk_grid_view_set_model (self->search_list, GTK_SELECTION_MODEL (search_selection));
 
       count_store (self);
     }

@@ -256,7 +256,11 @@ static void
 store_changed_cb (LabStoreSummary *self,
                   LabStore        *store)
 {
-  lab_store_summary_refresh (self);
+  /* Shown figures are refreshed now; hidden ones when they are shown. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    lab_store_summary_refresh (self);
+  else
+    self->collected_at = 0;
 }
 
 static void
@@ -268,7 +272,8 @@ lab_store_summary_map (GtkWidget *widget)
 
   /* Sizes change while the app runs (the WAL, backups): look again when the
    * page is shown, unless the numbers are fresh. */
-  if (self->store != NULL && g_get_monotonic_time () - self->collected_at > STALE_USEC)
+  if (self->store != NULL && !gtk_spinner_get_spinning (self->spinner) &&
+      (self->collected_at == 0 || g_get_monotonic_time () - self->collected_at > STALE_USEC))
     lab_store_summary_refresh (self);
 }
 
@@ -429,7 +434,11 @@ lab_store_summary_set_store (LabStoreSummary *self,
                                    lab_data_dir_get_root (lab_store_get_data_dir (store)));
       g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
                                G_CONNECT_SWAPPED);
-      lab_store_summary_refresh (self);
+      /* Collecting walks the workspace and counts every table, a second of
+       * work on a large store: only when the page is on screen, so that it
+       * never slows the start. */
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        lab_store_summary_refresh (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);

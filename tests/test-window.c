@@ -238,7 +238,7 @@ scenario_browse (Fixture *fixture)
 
   /* Select the third session: its chat log shows. */
   expected = g_ptr_array_index (sessions, 2);
-  selection = gtk_list_view_get_model (GTK_LIST_VIEW (lab_sessions_page_get_session_list (fixture->page)));
+  selection = gtk_grid_view_get_model (GTK_GRID_VIEW (lab_sessions_page_get_session_list (fixture->page)));
   gtk_selection_model_select_item (selection, 2, TRUE);
 
   wait[0] = chat;
@@ -438,7 +438,7 @@ scenario_star_and_archive (Fixture *fixture)
   wait_list (fixture);
   model = G_LIST_MODEL (lab_sessions_page_get_session_model (fixture->page));
   n = g_list_model_get_n_items (model);
-  selection = gtk_list_view_get_model (GTK_LIST_VIEW (lab_sessions_page_get_session_list (fixture->page)));
+  selection = gtk_grid_view_get_model (GTK_GRID_VIEW (lab_sessions_page_get_session_list (fixture->page)));
   gtk_selection_model_select_item (selection, 0, TRUE);
   session = lab_paged_model_peek (LAB_PAGED_MODEL (model), 0);
   g_assert_true (lab_sessions_page_get_session (fixture->page) == session);
