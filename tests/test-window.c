@@ -7,6 +7,7 @@
 #include "lab-application.h"
 #include "lab-demo.h"
 #include "lab-message-row.h"
+#include "lab-store-summary.h"
 #include "lab-test-async.h"
 #include "lab-test-util.h"
 #include "lab-window.h"
@@ -525,15 +526,54 @@ scenario_empty_then_demo (Fixture *fixture)
   lab_test_wait_until (n_items_is, wait);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+summary_collected (gpointer data)
+{
+  return lab_store_summary_get_info (data) != NULL;
+}
+
 static void
 scenario_data_page (Fixture *fixture)
 {
+  LabStoreSummary *summary;
+  LabStoreInfo *info;
+
   wait_list (fixture);
+  summary = LAB_STORE_SUMMARY (find_descendant (GTK_WIDGET (lab_window_get_data_page (fixture->window)),
+                                                LAB_TYPE_STORE_SUMMARY));
+  g_assert_nonnull (summary);
+  /* Not collected while hidden: it would slow the start. */
+  g_assert_null (lab_store_summary_get_info (summary));
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-data", NULL);
+  lab_test_wait_until (summary_collected, summary);
+  info = lab_store_summary_get_info (summary);
+  g_assert_cmpstr (info->root, ==, fixture->store.root);
+  g_assert_cmpint (lab_store_info_get_count (info, "sessions"), ==, N_SESSIONS + 1);
+  g_assert_cmpint (lab_store_info_get_count (info, "messages"), ==, N_SESSIONS * 30 + LARGE);
   g_assert_false (lab_sessions_page_get_search_mode (fixture->page));
 
-  /* The page shows, and a search shortcut there brings the sessions back. */
+  /* A search shortcut there brings the sessions back, searching. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
   g_assert_true (lab_sessions_page_get_search_mode (fixture->page));
 }
