@@ -18,7 +18,7 @@
 
 #define MAX_RECENT_SEARCHES 10
 #define SEARCH_PAGE_SIZE 30
-#define SEARCH_SESSION_LIMIT 10
+#define SEARCH_SESSION_LIMIT 5
 
 /**
  * LabSessionsPage:
