@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 
 #include "lab-browse.h"
 #include "lab-test-async.h"
@@ -52,17 +54,28 @@ watch (GSubprocess *process)
   g_subprocess_wait_async (process, NULL, exited_cb, NULL);
 }
 
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static GSubprocess *
 launch (const char  *root,
         const char  *file)
 {
   g_autofree char *program = g_build_filename (g_getenv ("LABDATA_BUILD_DIR"), "src", "labdata",
                                                NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, program, "--data-dir", root, file,
-                              NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* A failed test must not leave the application running (and meson
+   * waiting for it): it ends with the test. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, program, "--data-dir", root, file,
+                                         NULL);
   g_assert_no_error (error);
   watch (process);
   return process;
@@ -80,6 +93,31 @@ activate_action (GDBusConnection *bus,
                                        g_variant_new ("(sava{sv})", action, NULL, NULL), NULL,
                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
+}
+
+typedef struct
+{
+  GDBusConnection *bus;
+  const char *action;
+} ActionWait;
+
+/* An action is enabled once the application can run it (load-demo once the
+ * store is open); activating a disabled one does nothing. */
+static gboolean
+action_enabled (gpointer data)
+{
+  ActionWait *wait = data;
+  g_autoptr(GVariant) reply = NULL;
+  gboolean enabled = FALSE;
+
+  reply = g_dbus_connection_call_sync (wait->bus, APP_ID, APP_PATH, "org.gtk.Actions", "Describe",
+                                       g_variant_new ("(s)", wait->action),
+                                       G_VARIANT_TYPE ("((bgav))"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "((bg@av))", &enabled, NULL, NULL);
+
+  return enabled;
 }
 
 typedef struct
@@ -129,9 +167,11 @@ test_single_instance (LabTestStore  *store,
   CountWait count_wait = { lab_data_dir_get_db_path (store->dir), 0 };
 
   primary = launch (store->root, NULL);
+  g_test_message ("waiting for %s on the bus", APP_ID);
   lab_test_wait_until (name_owned, &name_wait);
 
   /* A second launch hands over to the running instance and ends. */
+  g_test_message ("a second launch");
   second = launch (store->root, NULL);
   wait_exit_ok (second);
   g_assert_false (process_done (primary));
@@ -143,10 +183,13 @@ test_single_instance (LabTestStore  *store,
   g_assert_false (process_done (primary));
 
   /* Actions of the running application over D-Bus. */
+  g_test_message ("app.load-demo");
+  lab_test_wait_until (action_enabled, &(ActionWait) { bus, "load-demo" });
   activate_action (bus, "load-demo");
   lab_test_wait_until (store_has_sessions, &count_wait);
   g_assert_cmpint (count_wait.count, >, 100);
 
+  g_test_message ("app.quit");
   activate_action (bus, "quit");
   wait_exit_ok (primary);
 }
