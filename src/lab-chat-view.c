@@ -57,7 +57,7 @@ static GParamSpec *properties[N_PROPS];
 static gint64
 row_position (LabMessageRow *row)
 {
-  LabLazyItem *item = lab_message_row_get_item (row);
+  LabLazyItem *item = lab_lazy_row_get_item (LAB_LAZY_ROW (row));
 
   return item ? (gint64) lab_lazy_item_get_position (item) : -1;
 }
@@ -101,7 +101,7 @@ bind_cb (LabChatView              *self,
   guint position = lab_lazy_item_get_position (item);
 
   g_signal_handlers_block_by_func (row, row_expanded_cb, self);
-  lab_message_row_set_item (row, item);
+  lab_lazy_row_set_item (LAB_LAZY_ROW (row), item);
   lab_message_row_set_expanded (row, g_hash_table_contains (self->expanded,
                                                             GUINT_TO_POINTER (position)));
   g_signal_handlers_unblock_by_func (row, row_expanded_cb, self);
@@ -119,7 +119,7 @@ unbind_cb (LabChatView              *self,
 
   g_hash_table_remove (self->bound_rows, row);
   lab_message_row_set_highlighted (row, FALSE);
-  lab_message_row_set_item (row, NULL);
+  lab_lazy_row_set_item (LAB_LAZY_ROW (row), NULL);
 }
 
 static void

@@ -496,7 +496,7 @@ parent_clicked_cb (LabDetailsPane *self,
   if (self->session == NULL || lab_session_get_parent_id (self->session) == NULL)
     return;
 
-  gtk_widget_activate_action (GTK_WIDGET (self), "sessions.open-session", "(sx)",
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-session", "(sx)",
                               lab_session_get_parent_id (self->session), (gint64) -1);
 }
 

@@ -21,10 +21,8 @@
  */
 struct _LabMessageRow
 {
-  GtkWidget parent_instance;
+  LabLazyRow parent_instance;
 
-  LabLazyItem *item;
-  GSignalGroup *item_signals;
   char *role_class;
 
   GtkLabel *author_label;
@@ -43,11 +41,10 @@ struct _LabMessageRow
   guint updating : 1;
 };
 
-G_DEFINE_FINAL_TYPE (LabMessageRow, lab_message_row, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (LabMessageRow, lab_message_row, LAB_TYPE_LAZY_ROW)
 
 enum {
   PROP_0,
-  PROP_ITEM,
   PROP_EXPANDED,
   PROP_HIGHLIGHTED,
   N_PROPS
@@ -58,7 +55,7 @@ static GParamSpec *properties[N_PROPS];
 static LabMessage *
 get_message (LabMessageRow *self)
 {
-  return self->item ? lab_lazy_item_get_item (self->item) : NULL;
+  return lab_lazy_row_get_object (LAB_LAZY_ROW (self));
 }
 
 /* "plot, search" from a tool_calls array of {function: {name}} objects. */
@@ -154,8 +151,9 @@ show_content (LabMessageRow *self,
 }
 
 static void
-update (LabMessageRow *self)
+update (LabLazyRow *row)
 {
+  LabMessageRow *self = LAB_MESSAGE_ROW (row);
   LabMessage *message = get_message (self);
   g_autofree char *time = NULL;
   g_autofree char *date = NULL;
@@ -263,7 +261,7 @@ set_expanded (LabMessageRow *self,
 
   self->expanded = expanded;
   if (refresh)
-    update (self);
+    update (LAB_LAZY_ROW (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPANDED]);
 }
 
@@ -313,8 +311,6 @@ lab_message_row_dispose (GObject *object)
   LabMessageRow *self = (LabMessageRow *) object;
   GtkWidget *child;
 
-  g_signal_group_set_target (self->item_signals, NULL);
-  g_clear_object (&self->item);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_MESSAGE_ROW);
   /* Template children without an id binding stay children until here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -328,7 +324,6 @@ lab_message_row_finalize (GObject *object)
 {
   LabMessageRow *self = (LabMessageRow *) object;
 
-  g_clear_object (&self->item_signals);
   g_free (self->role_class);
 
   G_OBJECT_CLASS (lab_message_row_parent_class)->finalize (object);
@@ -344,9 +339,6 @@ lab_message_row_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_ITEM:
-      g_value_set_object (value, self->item);
-      break;
     case PROP_EXPANDED:
       g_value_set_boolean (value, self->expanded);
       break;
@@ -368,9 +360,6 @@ lab_message_row_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_ITEM:
-      lab_message_row_set_item (self, g_value_get_object (value));
-      break;
     case PROP_EXPANDED:
       lab_message_row_set_expanded (self, g_value_get_boolean (value));
       break;
@@ -392,10 +381,8 @@ lab_message_row_class_init (LabMessageRowClass *klass)
   object_class->finalize = lab_message_row_finalize;
   object_class->get_property = lab_message_row_get_property;
   object_class->set_property = lab_message_row_set_property;
+  LAB_LAZY_ROW_CLASS (klass)->update = update;
 
-  properties[PROP_ITEM] =
-    g_param_spec_object ("item", NULL, NULL, LAB_TYPE_LAZY_ITEM,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_EXPANDED] =
     g_param_spec_boolean ("expanded", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -428,37 +415,7 @@ lab_message_row_init (LabMessageRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->item_signals = g_signal_group_new (LAB_TYPE_LAZY_ITEM);
-  g_signal_group_connect_swapped (self->item_signals, "notify::item", G_CALLBACK (update), self);
-
-  update (self);
-}
-
-/**
- * lab_message_row_get_item:
- *
- * Returns: (transfer none) (nullable): the row's item
- */
-LabLazyItem *
-lab_message_row_get_item (LabMessageRow *self)
-{
-  g_return_val_if_fail (LAB_IS_MESSAGE_ROW (self), NULL);
-  return self->item;
-}
-
-void
-lab_message_row_set_item (LabMessageRow *self,
-                          LabLazyItem   *item)
-{
-  g_return_if_fail (LAB_IS_MESSAGE_ROW (self));
-  g_return_if_fail (!item || LAB_IS_LAZY_ITEM (item));
-
-  if (!g_set_object (&self->item, item))
-    return;
-
-  g_signal_group_set_target (self->item_signals, item);
-  update (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+  update (LAB_LAZY_ROW (self));
 }
 
 gboolean

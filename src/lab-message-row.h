@@ -3,20 +3,17 @@
 
 #include <gtk/gtk.h>
 
-#include "lab-lazy-item.h"
+#include "lab-lazy-row.h"
 
 G_BEGIN_DECLS
 
 #define LAB_TYPE_MESSAGE_ROW (lab_message_row_get_type ())
 
-G_DECLARE_FINAL_TYPE (LabMessageRow, lab_message_row, LAB, MESSAGE_ROW, GtkWidget)
+G_DECLARE_FINAL_TYPE (LabMessageRow, lab_message_row, LAB, MESSAGE_ROW, LabLazyRow)
 
 /* Messages longer than this show their start and a "Show All" button. */
 #define LAB_MESSAGE_ROW_FOLD_CHARS 2000
 
-LabLazyItem *lab_message_row_get_item        (LabMessageRow *self);
-void         lab_message_row_set_item        (LabMessageRow *self,
-                                              LabLazyItem   *item);
 gboolean     lab_message_row_get_expanded    (LabMessageRow *self);
 void         lab_message_row_set_expanded    (LabMessageRow *self,
                                               gboolean       expanded);

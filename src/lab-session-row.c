@@ -19,10 +19,8 @@
  */
 struct _LabSessionRow
 {
-  GtkWidget parent_instance;
+  LabLazyRow parent_instance;
 
-  LabLazyItem *item;
-  GSignalGroup *item_signals;
   GSignalGroup *session_signals;
 
   GtkLabel *title_label;
@@ -35,20 +33,12 @@ struct _LabSessionRow
   guint updating : 1;
 };
 
-G_DEFINE_FINAL_TYPE (LabSessionRow, lab_session_row, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_ITEM,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (LabSessionRow, lab_session_row, LAB_TYPE_LAZY_ROW)
 
 static LabSession *
 get_session (LabSessionRow *self)
 {
-  return self->item ? lab_lazy_item_get_item (self->item) : NULL;
+  return lab_lazy_row_get_object (LAB_LAZY_ROW (self));
 }
 
 static void
@@ -71,8 +61,9 @@ update_flags (LabSessionRow *self)
 }
 
 static void
-update (LabSessionRow *self)
+update (LabLazyRow *row)
 {
+  LabSessionRow *self = LAB_SESSION_ROW (row);
   LabSession *session = get_session (self);
   g_autofree char *when = NULL;
   g_autofree char *count = NULL;
@@ -128,7 +119,7 @@ star_toggled_cb (LabSessionRow   *self,
   if (self->updating || session == NULL)
     return;
 
-  gtk_widget_activate_action (GTK_WIDGET (self), "sessions.set-flag", "(ssb)",
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.set-session-flag", "(ssb)",
                               lab_session_get_id (session), "starred",
                               gtk_toggle_button_get_active (button));
   /* The row follows the store, not the click: if the write fails, it stays. */
@@ -141,9 +132,7 @@ lab_session_row_dispose (GObject *object)
   LabSessionRow *self = (LabSessionRow *) object;
   GtkWidget *child;
 
-  g_signal_group_set_target (self->item_signals, NULL);
   g_signal_group_set_target (self->session_signals, NULL);
-  g_clear_object (&self->item);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_SESSION_ROW);
   /* Template children without an id binding stay children until here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -157,47 +146,10 @@ lab_session_row_finalize (GObject *object)
 {
   LabSessionRow *self = (LabSessionRow *) object;
 
-  g_clear_object (&self->item_signals);
   g_clear_object (&self->session_signals);
   g_free (self->status_class);
 
   G_OBJECT_CLASS (lab_session_row_parent_class)->finalize (object);
-}
-
-static void
-lab_session_row_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  LabSessionRow *self = LAB_SESSION_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ITEM:
-      g_value_set_object (value, self->item);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lab_session_row_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  LabSessionRow *self = LAB_SESSION_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ITEM:
-      lab_session_row_set_item (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -208,13 +160,7 @@ lab_session_row_class_init (LabSessionRowClass *klass)
 
   object_class->dispose = lab_session_row_dispose;
   object_class->finalize = lab_session_row_finalize;
-  object_class->get_property = lab_session_row_get_property;
-  object_class->set_property = lab_session_row_set_property;
-
-  properties[PROP_ITEM] =
-    g_param_spec_object ("item", NULL, NULL, LAB_TYPE_LAZY_ITEM,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  LAB_LAZY_ROW_CLASS (klass)->update = update;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/example/LabData/lab-session-row.ui");
@@ -232,41 +178,11 @@ lab_session_row_init (LabSessionRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->item_signals = g_signal_group_new (LAB_TYPE_LAZY_ITEM);
-  g_signal_group_connect_swapped (self->item_signals, "notify::item", G_CALLBACK (update), self);
-
   self->session_signals = g_signal_group_new (LAB_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify::starred",
                                   G_CALLBACK (update_flags), self);
   g_signal_group_connect_swapped (self->session_signals, "notify::archived",
                                   G_CALLBACK (update_flags), self);
 
-  update (self);
-}
-
-/**
- * lab_session_row_get_item:
- *
- * Returns: (transfer none) (nullable): the row's item
- */
-LabLazyItem *
-lab_session_row_get_item (LabSessionRow *self)
-{
-  g_return_val_if_fail (LAB_IS_SESSION_ROW (self), NULL);
-  return self->item;
-}
-
-void
-lab_session_row_set_item (LabSessionRow *self,
-                          LabLazyItem   *item)
-{
-  g_return_if_fail (LAB_IS_SESSION_ROW (self));
-  g_return_if_fail (!item || LAB_IS_LAZY_ITEM (item));
-
-  if (!g_set_object (&self->item, item))
-    return;
-
-  g_signal_group_set_target (self->item_signals, item);
-  update (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+  update (LAB_LAZY_ROW (self));
 }

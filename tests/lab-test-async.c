@@ -128,3 +128,24 @@ lab_test_finalize (gpointer object)
   lab_test_wait_until (only_ref, object);
   g_assert_finalize_object (object);
 }
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GString    *log)
+{
+  g_string_append_printf (log, "%u-%u+%u;", position, removed, added);
+}
+
+/**
+ * lab_test_record_changes:
+ * @log: receives "position-removed+added;" for each items-changed of @model
+ */
+void
+lab_test_record_changes (GListModel *model,
+                         GString    *log)
+{
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), log);
+}

@@ -16,5 +16,7 @@ void          lab_test_wait_until   (gboolean     (*predicate) (gpointer data),
 void          lab_test_iterate_idle (void);
 void          lab_test_drain_store  (LabStore      *store);
 void          lab_test_finalize     (gpointer       object);
+void          lab_test_record_changes (GListModel  *model,
+                                       GString     *log);
 
 G_END_DECLS

@@ -18,16 +18,6 @@ typedef struct
   GString *changes;
 } Fixture;
 
-static void
-items_changed_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Fixture    *fixture)
-{
-  g_string_append_printf (fixture->changes, "%u-%u+%u;", position, removed, added);
-}
-
 static gboolean
 model_counted (gpointer data)
 {
@@ -90,7 +80,7 @@ open_model (Fixture    *fixture,
 {
   LabMessageModel *model = lab_message_model_new (fixture->lab_store, session_id);
 
-  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), fixture);
+  lab_test_record_changes (G_LIST_MODEL (model), fixture->changes);
   lab_test_wait_until (model_counted, model);
   return model;
 }

@@ -21,16 +21,6 @@ typedef struct
 } Fixture;
 
 static void
-items_changed_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Fixture    *fixture)
-{
-  g_string_append_printf (fixture->changes, "%u-%u+%u;", position, removed, added);
-}
-
-static void
 finished_cb (LabSearchModel *model,
              Fixture        *fixture)
 {
@@ -46,7 +36,7 @@ fixture_setup (Fixture       *fixture,
   fixture->lab_store = lab_store_new (fixture->store.dir);
   fixture->model = lab_search_model_new (fixture->lab_store);
   fixture->changes = g_string_new (NULL);
-  g_signal_connect (fixture->model, "items-changed", G_CALLBACK (items_changed_cb), fixture);
+  lab_test_record_changes (G_LIST_MODEL (fixture->model), fixture->changes);
   g_signal_connect (fixture->model, "finished", G_CALLBACK (finished_cb), fixture);
 }
 

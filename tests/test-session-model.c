@@ -22,16 +22,6 @@ typedef struct
   GString *changes;
 } Fixture;
 
-static void
-items_changed_cb (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Fixture    *fixture)
-{
-  g_string_append_printf (fixture->changes, "%u-%u+%u;", position, removed, added);
-}
-
 static gboolean
 model_counted (gpointer data)
 {
@@ -49,7 +39,7 @@ model_new (Fixture                *fixture,
                                          "max-pages", MAX_PAGES,
                                          NULL);
 
-  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), fixture);
+  lab_test_record_changes (G_LIST_MODEL (model), fixture->changes);
   lab_paged_model_reload (LAB_PAGED_MODEL (model));
   lab_test_wait_until (model_counted, model);
 

@@ -6,7 +6,9 @@
 
 #include "lab-application.h"
 #include "lab-demo.h"
+#include "lab-details-pane.h"
 #include "lab-message-row.h"
+#include "lab-session-row.h"
 #include "lab-store-summary.h"
 #include "lab-test-async.h"
 #include "lab-test-util.h"
@@ -42,6 +44,13 @@ reset_settings (void)
 }
 
 typedef void (*Scenario) (Fixture *fixture);
+
+/* A test: a scenario, on a demo store or an empty one. */
+typedef struct
+{
+  Scenario scenario;
+  gboolean with_data;
+} Case;
 
 typedef struct
 {
@@ -134,7 +143,8 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean with_data = GPOINTER_TO_INT (data);
+  const Case *test_case = data;
+  gboolean with_data = test_case->with_data;
 
   reset_settings ();
   lab_test_store_setup (&fixture->store, NULL);
@@ -160,7 +170,7 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  lab_test_store_teardown (&fixture->store, data);
+  lab_test_store_teardown (&fixture->store, NULL);
 }
 
 static gboolean
@@ -203,7 +213,7 @@ chat_shows_message (gpointer data)
   LabChatView *chat = ((gpointer *) data)[0];
   guint position = GPOINTER_TO_UINT (((gpointer *) data)[1]);
   GtkWidget *row = lab_chat_view_get_row_for_position (chat, position);
-  LabLazyItem *item = row ? lab_message_row_get_item (LAB_MESSAGE_ROW (row)) : NULL;
+  LabLazyItem *item = row ? lab_lazy_row_get_item (LAB_LAZY_ROW (row)) : NULL;
 
   return item != NULL && lab_lazy_item_get_item (item) != NULL && gtk_widget_get_mapped (row);
 }
@@ -212,6 +222,26 @@ static LabDb *
 db_of (Fixture *fixture)
 {
   return lab_test_store_open (&fixture->store);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
 }
 
 static void
@@ -251,7 +281,7 @@ scenario_browse (Fixture *fixture)
 
   messages = lab_browse_list_messages (db_of (fixture), lab_session_get_id (expected), 0, 1, &error);
   row = lab_chat_view_get_row_for_position (chat, 0);
-  g_assert_cmpstr (lab_message_get_id (lab_lazy_item_get_item (lab_message_row_get_item (LAB_MESSAGE_ROW (row)))),
+  g_assert_cmpstr (lab_message_get_id (lab_lazy_item_get_item (lab_lazy_row_get_item (LAB_LAZY_ROW (row)))),
                    ==, lab_message_get_id (g_ptr_array_index (messages, 0)));
 }
 
@@ -370,7 +400,7 @@ scenario_search_and_open (Fixture *fixture)
   g_assert_cmpstr (lab_chat_view_get_session_id (chat), ==, lab_search_hit_get_session_id (hit));
   {
     GtkWidget *row = lab_chat_view_get_row_for_position (chat, position);
-    LabMessage *message = lab_lazy_item_get_item (lab_message_row_get_item (LAB_MESSAGE_ROW (row)));
+    LabMessage *message = lab_lazy_item_get_item (lab_lazy_row_get_item (LAB_LAZY_ROW (row)));
 
     g_assert_cmpstr (lab_message_get_id (message), ==, lab_search_hit_get_message_id (hit));
   }
@@ -415,6 +445,32 @@ session_flag_is (gpointer data)
   return current == value;
 }
 
+/* The row of a session list showing @position, once the list made it. */
+static GtkWidget *
+find_row_for_position (GtkWidget *widget,
+                       guint      position)
+{
+  if (LAB_IS_SESSION_ROW (widget))
+    {
+      LabLazyItem *item = lab_lazy_row_get_item (LAB_LAZY_ROW (widget));
+
+      return item && lab_lazy_item_get_position (item) == position &&
+             lab_lazy_item_get_item (item) != NULL ? widget : NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_for_position (child, position);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 n_items_is (gpointer data)
 {
@@ -455,6 +511,24 @@ scenario_star_and_archive (Fixture *fixture)
   g_assert_cmpint (lab_session_get_starred (stored), ==, !starred);
   g_clear_object (&stored);
 
+  /* The star in a row of the list does the same for that row's session. */
+  {
+    GtkWidget *row = find_row_for_position (lab_sessions_page_get_session_list (fixture->page), 1);
+    LabSession *second = lab_lazy_row_get_object (LAB_LAZY_ROW (row));
+    GtkToggleButton *star = GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (row,
+                                                                             LAB_TYPE_SESSION_ROW,
+                                                                             "star_button"));
+    gboolean second_starred = lab_session_get_starred (second);
+
+    gtk_toggle_button_set_active (star, !second_starred);
+    wait[0] = second;
+    wait[2] = GINT_TO_POINTER (!second_starred);
+    lab_test_wait_until (session_flag_is, wait);
+    stored = lab_browse_get_session (db_of (fixture), lab_session_get_id (second), &error);
+    g_assert_cmpint (lab_session_get_starred (stored), ==, !second_starred);
+    g_clear_object (&stored);
+  }
+
   /* Archived sessions are hidden by default: the row leaves the list, the
    * chat log stays open. */
   g_object_ref (session);
@@ -472,6 +546,49 @@ scenario_star_and_archive (Fixture *fixture)
   wait[1] = GUINT_TO_POINTER (n);
   lab_test_wait_until (n_items_is, wait);
   g_object_unref (session);
+}
+
+static gboolean
+chat_shows_session (gpointer data)
+{
+  LabChatView *chat = ((gpointer *) data)[0];
+  const char *session_id = ((gpointer *) data)[1];
+
+  return g_strcmp0 (lab_chat_view_get_session_id (chat), session_id) == 0;
+}
+
+static void
+scenario_branch_parent (Fixture *fixture)
+{
+  LabChatView *chat = lab_sessions_page_get_chat_view (fixture->page);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *child = NULL;
+  g_autofree char *parent = NULL;
+  GtkWidget *details;
+  GtkWidget *button;
+  gpointer wait[2] = { chat, NULL };
+
+  wait_list (fixture);
+
+  stmt = lab_db_prepare (db_of (fixture), "SELECT id, parent_session_id FROM sessions"
+                                          " WHERE parent_session_id IS NOT NULL LIMIT 1", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  child = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  parent = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+
+  /* A branch opens by id; its details' button opens the session it came from. */
+  lab_sessions_page_open_session (fixture->page, child, -1);
+  wait[1] = child;
+  lab_test_wait_until (chat_shows_session, wait);
+
+  details = find_descendant (GTK_WIDGET (fixture->window), LAB_TYPE_DETAILS_PANE);
+  button = GTK_WIDGET (gtk_widget_get_template_child (details, LAB_TYPE_DETAILS_PANE,
+                                                      "parent_button"));
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  wait[1] = parent;
+  lab_test_wait_until (chat_shows_session, wait);
+  g_assert_cmpstr (lab_session_get_id (lab_sessions_page_get_session (fixture->page)), ==, parent);
 }
 
 static void
@@ -524,26 +641,6 @@ scenario_empty_then_demo (Fixture *fixture)
   wait[0] = model;
   wait[1] = GUINT_TO_POINTER (g_list_model_get_n_items (model));
   lab_test_wait_until (n_items_is, wait);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static gboolean
@@ -664,59 +761,12 @@ scenario_dialogs (Fixture *fixture)
 }
 
 static void
-test_browse (Fixture       *fixture,
-         gconstpointer  data)
+run_case (Fixture       *fixture,
+          gconstpointer  data)
 {
-  run_app (fixture, fixture->store.root, scenario_browse);
-}
+  const Case *test_case = data;
 
-static void
-test_search_and_open (Fixture       *fixture,
-         gconstpointer  data)
-{
-  run_app (fixture, fixture->store.root, scenario_search_and_open);
-}
-
-static void
-test_bad_search (Fixture       *fixture,
-         gconstpointer  data)
-{
-  run_app (fixture, fixture->store.root, scenario_bad_search);
-}
-
-static void
-test_star_and_archive (Fixture       *fixture,
-         gconstpointer  data)
-{
-  run_app (fixture, fixture->store.root, scenario_star_and_archive);
-}
-
-static void
-test_filters (Fixture       *fixture,
-         gconstpointer  data)
-{
-  run_app (fixture, fixture->store.root, scenario_filters);
-}
-
-static void
-test_empty_then_demo (Fixture       *fixture,
-         gconstpointer  data)
-{
-  run_app (fixture, fixture->store.root, scenario_empty_then_demo);
-}
-
-static void
-test_data_page (Fixture       *fixture,
-         gconstpointer  data)
-{
-  run_app (fixture, fixture->store.root, scenario_data_page);
-}
-
-static void
-test_dialogs (Fixture       *fixture,
-         gconstpointer  data)
-{
-  run_app (fixture, fixture->store.root, scenario_dialogs);
+  run_app (fixture, fixture->store.root, test_case->scenario);
 }
 
 int
@@ -729,17 +779,21 @@ main (int    argc,
     return 77;
 
 #define ADD(path, func, with_data) \
-  g_test_add ("/labdata/gui/window/" path, Fixture, GINT_TO_POINTER (with_data), fixture_setup, \
-              func, fixture_teardown)
+  G_STMT_START { \
+    static const Case test_case = { func, with_data }; \
+    g_test_add ("/labdata/gui/window/" path, Fixture, &test_case, fixture_setup, run_case, \
+                fixture_teardown); \
+  } G_STMT_END
 
-  ADD ("browse", test_browse, TRUE);
-  ADD ("search-and-open", test_search_and_open, TRUE);
-  ADD ("bad-search", test_bad_search, TRUE);
-  ADD ("star-and-archive", test_star_and_archive, TRUE);
-  ADD ("filters", test_filters, TRUE);
-  ADD ("data-page", test_data_page, TRUE);
-  ADD ("dialogs", test_dialogs, TRUE);
-  ADD ("empty-then-demo", test_empty_then_demo, FALSE);
+  ADD ("browse", scenario_browse, TRUE);
+  ADD ("search-and-open", scenario_search_and_open, TRUE);
+  ADD ("bad-search", scenario_bad_search, TRUE);
+  ADD ("star-and-archive", scenario_star_and_archive, TRUE);
+  ADD ("filters", scenario_filters, TRUE);
+  ADD ("branch-parent", scenario_branch_parent, TRUE);
+  ADD ("data-page", scenario_data_page, TRUE);
+  ADD ("dialogs", scenario_dialogs, TRUE);
+  ADD ("empty-then-demo", scenario_empty_then_demo, FALSE);
   g_test_add_func ("/labdata/gui/window/error-page", test_error_page);
 
   return g_test_run ();
