@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lab-format.h"
 #include "lab-search.h"
@@ -62,6 +63,35 @@ update_count (LabSearchRow *self)
   gtk_label_set_text (self->count_label, text);
 }
 
+/* Characters kept before the first matched word, so that on one line the
+ * match is in sight. */
+#define CONTEXT_CHARS 24
+
+/* The snippet from a little before its first match, "…" marking the cut. */
+static char *
+trim_snippet (const char *snippet)
+{
+  const char *mark = strchr (snippet ? snippet : "", LAB_SNIPPET_OPEN[0]);
+  const char *start;
+  const char *space;
+  glong before;
+
+  if (mark == NULL)
+    return g_strdup (snippet ? snippet : "");
+
+  before = g_utf8_strlen (snippet, mark - snippet);
+  if (before <= CONTEXT_CHARS)
+    return g_strdup (snippet);
+
+  /* Cut where a word starts, not inside one. */
+  start = g_utf8_offset_to_pointer (snippet, before - CONTEXT_CHARS);
+  space = strchr (start, ' ');
+  if (space != NULL && space < mark)
+    start = space + 1;
+
+  return g_strconcat ("…", start, NULL);
+}
+
 static void
 update (LabSearchRow *self)
 {
@@ -78,12 +108,15 @@ update (LabSearchRow *self)
   else if (LAB_IS_SEARCH_HIT (self->item))
     {
       LabSearchHit *hit = LAB_SEARCH_HIT (self->item);
-      g_autofree char *markup = lab_snippet_to_markup (lab_search_hit_get_snippet (hit));
+      g_autofree char *trimmed = trim_snippet (lab_search_hit_get_snippet (hit));
+      g_autofree char *markup = lab_snippet_to_markup (trimmed);
+      g_autofree char *plain = lab_snippet_replace_marks (lab_search_hit_get_snippet (hit), "", "");
       g_autofree char *when = lab_format_relative_time (lab_search_hit_get_created_at (hit),
                                                         g_get_real_time ());
 
       gtk_stack_set_visible_child_name (self->stack, "hit");
       gtk_label_set_markup (self->snippet_label, markup);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->snippet_label), plain);
       gtk_label_set_text (self->time_label, when);
 
       if (lab_search_hit_get_kind (hit) == LAB_SEARCH_HIT_SESSION)
