@@ -239,6 +239,97 @@ test_messages_paging (LabTestStore  *store,
   g_assert_cmpuint (page->len, ==, 2);
 }
 
+/* Every session's position, asked for directly, is where the list has it. */
+static void
+assert_positions_match_list (LabDb            *db,
+                             LabSessionFilter *filter)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSessionFilter) all = lab_session_filter_new ();
+  g_autoptr(GPtrArray) listed = lab_browse_list_sessions (db, filter, 0, 1000, &error);
+  g_autoptr(GPtrArray) every = lab_browse_list_sessions (db, all, 0, 1000, &error);
+  g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < listed->len; i++)
+    g_hash_table_insert (positions, (gpointer) lab_session_get_id (g_ptr_array_index (listed, i)),
+                         GUINT_TO_POINTER (i + 1));
+
+  for (guint i = 0; i < every->len; i++)
+    {
+      const char *id = lab_session_get_id (g_ptr_array_index (every, i));
+      gint64 expected = (gint64) GPOINTER_TO_UINT (g_hash_table_lookup (positions, id)) - 1;
+
+      g_assert_cmpint (lab_browse_session_position (db, filter, id, &error), ==, expected);
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpint (lab_browse_session_position (db, filter, "no-such-session", &error), ==, -1);
+  g_assert_no_error (error);
+}
+
+static void
+test_session_position (LabTestStore  *store,
+                       gconstpointer  data)
+{
+  LabDb *db = lab_test_store_open (store);
+  LabSessionSort sorts[] = { LAB_SESSION_SORT_LAST_ACTIVITY, LAB_SESSION_SORT_CREATED,
+                             LAB_SESSION_SORT_TITLE };
+
+  add_fixture_sessions (db);
+  /* Ties on every sort key, so that the id must break them as order_by() does. */
+  lab_test_add_session (db, "dddd-5555", "alpha waves", "{\"starred\": true,"
+                        " \"created_at\": \"2026-02-01T00:00:00Z\","
+                        " \"last_activity_at\": \"2026-02-15T00:00:00Z\"}");
+  lab_test_add_session (db, "0000-6666", "ALPHA WAVES", "{\"participants\": [\"Ada Chen\"],"
+                        " \"created_at\": \"2026-02-01T00:00:00Z\","
+                        " \"last_activity_at\": \"2026-02-15T00:00:00Z\"}");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+    {
+      for (int descending = 0; descending <= 1; descending++)
+        {
+          g_autoptr(LabSessionFilter) filter = lab_session_filter_new ();
+
+          filter->sort = sorts[i];
+          filter->descending = descending;
+          assert_positions_match_list (db, filter);
+
+          filter->starred = 1;
+          assert_positions_match_list (db, filter);
+
+          filter->starred = -1;
+          filter->archived = 0;
+          filter->participant = g_strdup ("ada chen");
+          assert_positions_match_list (db, filter);
+        }
+    }
+}
+
+static void
+test_participants (LabTestStore  *store,
+                   gconstpointer  data)
+{
+  LabDb *db = lab_test_store_open (store);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) none = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autofree char *joined = NULL;
+
+  none = lab_browse_list_participants (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+
+  add_fixture_sessions (db);
+  names = lab_browse_list_participants (db, &error);
+  g_assert_no_error (error);
+
+  /* "Ada Chen" and "ada chen" are one person. */
+  joined = g_strjoinv ("|", names);
+  g_assert_cmpstr (joined, ==, "Ada Chen|Critic|Planner|Ravi Patel");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -254,6 +345,8 @@ main (int    argc,
   ADD ("get-by-prefix", test_get_by_prefix);
   ADD ("flags", test_flags);
   ADD ("messages-paging", test_messages_paging);
+  ADD ("session-position", test_session_position);
+  ADD ("participants", test_participants);
 
   return g_test_run ();
 }

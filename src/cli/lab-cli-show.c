@@ -28,6 +28,12 @@ print_header (LabSession *session)
   g_autofree char *participants = g_strjoinv (", ", (char **) lab_session_get_participants (session));
   g_autofree char *keywords = g_strjoinv (", ", (char **) lab_session_get_keywords (session));
   g_autofree char *count = lab_cli_format_count (lab_session_get_message_count (session));
+  g_autofree char *branch_point = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   lab_session_get_branch_point (session));
+  g_autofree char *prompt_tokens = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    lab_session_get_prompt_tokens (session));
+  g_autofree char *completion_tokens = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                        lab_session_get_completion_tokens (session));
 
   g_print ("%s%s\n", lab_session_get_title (session), lab_session_get_starred (session) ? " ★" : "");
   g_print (_("  Id:                %s\n"), lab_session_get_id (session));
@@ -38,16 +44,16 @@ print_header (LabSession *session)
            lab_session_get_provider (session));
   g_print (_("  Participants:      %s\n"), participants);
   g_print (_("  Keywords:          %s\n"), keywords);
+  /* Numbers go in as text: xgettext cannot see through G_GINT64_FORMAT, so
+   * a format with it could never be translated. */
   if (lab_session_get_parent_id (session) != NULL)
-    g_print (_("  Branch:            %s of %s at message %" G_GINT64_FORMAT "\n"),
+    g_print (_("  Branch:            %s of %s at message %s\n"),
              lab_session_get_branch_name (session), lab_session_get_parent_id (session),
-             lab_session_get_branch_point (session));
+             branch_point);
   g_print (_("  Created:           %s\n"), created);
   g_print (_("  Last activity:     %s\n"), active);
-  g_print (_("  Tokens:            %" G_GINT64_FORMAT " prompt, %" G_GINT64_FORMAT " completion; "
-             "cost %.4f\n"),
-           lab_session_get_prompt_tokens (session), lab_session_get_completion_tokens (session),
-           lab_session_get_cost (session));
+  g_print (_("  Tokens:            %s prompt, %s completion; cost %.4f\n"),
+           prompt_tokens, completion_tokens, lab_session_get_cost (session));
   g_print (_("  Messages:          %s\n\n"), count);
 }
 

