@@ -10,6 +10,7 @@
 #include "lab-message-row.h"
 #include "lab-session-row.h"
 #include "lab-store-summary.h"
+#include "lab-test-app.h"
 #include "lab-test-async.h"
 #include "lab-test-util.h"
 #include "lab-window.h"
@@ -30,19 +31,6 @@ typedef struct
   LabSessionsPage *page;
 } Fixture;
 
-static void
-reset_settings (void)
-{
-  g_autoptr(GSettings) settings = g_settings_new (LAB_SETTINGS_SCHEMA);
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-}
-
 typedef void (*Scenario) (Fixture *fixture);
 
 /* A test: a scenario, on a demo store or an empty one. */
@@ -52,88 +40,31 @@ typedef struct
   gboolean with_data;
 } Case;
 
-typedef struct
-{
-  Fixture *fixture;
-  Scenario scenario;
-  gboolean started;
-  gboolean watching;
-  int store_gone;
-} Run;
-
 static void
-store_gone_cb (gpointer  data,
-               GObject  *where_the_object_was)
+scenario_step (LabApplication *app,
+               LabWindow      *window,
+               gpointer        data)
 {
-  g_atomic_int_set ((int *) data, 1);
+  Fixture *fixture = ((gpointer *) data)[0];
+  Scenario scenario = ((gpointer *) data)[1];
+
+  fixture->app = app;
+  fixture->window = window;
+  fixture->page = lab_window_get_sessions_page (window);
+  scenario (fixture);
 }
 
-static gboolean
-flag_set (gpointer data)
-{
-  return g_atomic_int_get ((int *) data) != 0;
-}
-
-static gboolean
-run_scenario_cb (gpointer data)
-{
-  Run *run = data;
-  Fixture *fixture = run->fixture;
-  LabStore *store;
-
-  fixture->window = LAB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
-  g_assert_nonnull (fixture->window);
-  fixture->page = lab_window_get_sessions_page (fixture->window);
-
-  run->scenario (fixture);
-
-  /* Let the worker finish what the scenario started before closing, and
-   * know when the store is gone: its last reference may be dropped by the
-   * worker, after the application. */
-  store = lab_application_get_store (fixture->app);
-  if (store != NULL)
-    {
-      lab_test_drain_store (store);
-      g_object_weak_ref (G_OBJECT (store), store_gone_cb, &run->store_gone);
-      run->watching = TRUE;
-    }
-
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-activate_cb (GApplication *app,
-             Run          *run)
-{
-  if (!run->started)
-    g_idle_add (run_scenario_cb, run);
-  run->started = TRUE;
-}
-
-/* Runs the real application, as main() does, and the scenario inside its
- * main loop; the application shuts down properly afterwards. */
+/* Runs the real application on the fixture's data folder with the scenario
+ * inside its main loop. */
 static void
 run_app (Fixture    *fixture,
          const char *root,
          Scenario    scenario)
 {
-  Run run = { fixture, scenario, FALSE, FALSE, 0 };
-  gulong handler;
+  gpointer data[2] = { fixture, (gpointer) scenario };
 
-  fixture->app = lab_application_new ();
-  /* Tests run side by side on one bus: each its own instance. */
-  g_application_set_flags (G_APPLICATION (fixture->app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  lab_application_set_data_dir (fixture->app, root);
-  handler = g_signal_connect_after (fixture->app, "activate", G_CALLBACK (activate_cb), &run);
-
-  g_assert_cmpint (g_application_run (G_APPLICATION (fixture->app), 0, NULL), ==, 0);
-
-  g_signal_handler_disconnect (fixture->app, handler);
-  g_clear_object (&fixture->app);
-  if (run.watching)
-    lab_test_wait_until (flag_set, &run.store_gone);
+  lab_test_run_app (root, scenario_step, data);
+  fixture->app = NULL;
   fixture->window = NULL;
   fixture->page = NULL;
 }
@@ -146,7 +77,7 @@ fixture_setup (Fixture       *fixture,
   const Case *test_case = data;
   gboolean with_data = test_case->with_data;
 
-  reset_settings ();
+  lab_test_reset_settings ();
   lab_test_store_setup (&fixture->store, NULL);
 
   if (with_data)
@@ -222,26 +153,6 @@ static LabDb *
 db_of (Fixture *fixture)
 {
   return lab_test_store_open (&fixture->store);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static void
@@ -581,7 +492,7 @@ scenario_branch_parent (Fixture *fixture)
   wait[1] = child;
   lab_test_wait_until (chat_shows_session, wait);
 
-  details = find_descendant (GTK_WIDGET (fixture->window), LAB_TYPE_DETAILS_PANE);
+  details = lab_test_find_descendant (GTK_WIDGET (fixture->window), LAB_TYPE_DETAILS_PANE);
   button = GTK_WIDGET (gtk_widget_get_template_child (details, LAB_TYPE_DETAILS_PANE,
                                                       "parent_button"));
   g_assert_true (gtk_widget_get_visible (button));
@@ -656,7 +567,7 @@ scenario_data_page (Fixture *fixture)
   LabStoreInfo *info;
 
   wait_list (fixture);
-  summary = LAB_STORE_SUMMARY (find_descendant (GTK_WIDGET (lab_window_get_data_page (fixture->window)),
+  summary = LAB_STORE_SUMMARY (lab_test_find_descendant (GTK_WIDGET (lab_window_get_data_page (fixture->window)),
                                                 LAB_TYPE_STORE_SUMMARY));
   g_assert_nonnull (summary);
   /* Not collected while hidden: it would slow the start. */
@@ -707,7 +618,7 @@ test_error_page (void)
   Fixture fixture = { { 0 } };
 
   /* A labdata.db that is not a database: a clear page, the file untouched. */
-  reset_settings ();
+  lab_test_reset_settings ();
   g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (db, "notes, not a database\n", -1, &error));
   before = lab_test_tree_digest (root);
