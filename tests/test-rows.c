@@ -237,6 +237,74 @@ test_json_text (void)
   g_assert_true (g_str_has_prefix (json_node_get_string (node), "a\"b\\c\n\x01\xc3\xa9"));
 }
 
+/* Numbers keep their text: what goes in as 0.9 is stored and exported as
+ * 0.9, and every double still reads back exactly. */
+static void
+test_json_numbers (void)
+{
+  static const double values[] = { 0.9, 0.1 + 0.2, 1.5, -2.0, 1e300, 5e-324, 123456789.125 };
+  static const char *const nodes[][2] = {
+    { "{\"t\":0.9,\"n\":[1,-2,3.0,true,null],\"s\":\"\\u00e9\\n\"}",
+      "{\"t\":0.9,\"n\":[1,-2,3.0,true,null],\"s\":\"\u00e9\\n\"}" },
+    { "{\"b\":1,\"a\":{\"z\":0.30000000000000004}}",
+      "{\"b\":1,\"a\":{\"z\":0.30000000000000004}}" },
+    { "[]", "[]" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      lab_json_append_double (out, values[i]);
+      g_assert_cmpfloat (g_ascii_strtod (out->str, NULL), ==, values[i]);
+      g_assert_nonnull (strpbrk (out->str, ".eE"));
+    }
+
+  {
+    g_autoptr(GString) out = g_string_new (NULL);
+
+    lab_json_append_double (out, 0.9);
+    g_assert_cmpstr (out->str, ==, "0.9");
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = json_from_string (nodes[i][0], &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = lab_json_to_string (node);
+      g_assert_cmpstr (text, ==, nodes[i][1]);
+    }
+}
+
+/* A JSON column's text survives a bind unchanged (json-glib's own printer
+ * would turn 0.9 into 0.90000000000000002). */
+static void
+test_json_column_text (LabTestStore  *store,
+                       gconstpointer  data)
+{
+  LabDb *db = lab_test_store_open (store);
+  const LabTableInfo *sessions = lab_schema_get_table ("sessions");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) row = parse_object (
+    "{\"id\": \"s1\", \"title\": \"T\", \"created_at\": \"2026-01-02T03:04:05Z\","
+    " \"updated_at\": \"2026-01-02T03:04:05Z\", \"last_activity_at\": \"2026-01-02T03:04:05Z\","
+    " \"cost\": 0.9, \"config\": {\"temperature\": 0.9, \"top_p\": 0.95}}");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_true (lab_row_insert (db, sessions, row, FALSE, &error));
+  g_assert_no_error (error);
+
+  stmt = lab_db_prepare (db, "SELECT config, cost FROM sessions WHERE id = 's1'", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+                   "{\"temperature\":0.9,\"top_p\":0.95}");
+  g_assert_cmpfloat (sqlite3_column_double (stmt, 1), ==, 0.9);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -251,6 +319,9 @@ main (int    argc,
   g_test_add ("/labdata/store/rows/bulk-insert", LabTestStore, NULL,
               lab_test_store_setup, test_bulk_insert, lab_test_store_teardown);
   g_test_add_func ("/labdata/store/rows/json-text", test_json_text);
+  g_test_add_func ("/labdata/store/rows/json-numbers", test_json_numbers);
+  g_test_add ("/labdata/store/rows/json-column-text", LabTestStore, NULL,
+              lab_test_store_setup, test_json_column_text, lab_test_store_teardown);
 
   return g_test_run ();
 }

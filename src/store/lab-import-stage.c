@@ -514,7 +514,7 @@ lab_import_stage_add_row (LabImportStage      *self,
   g_autofree char *text = NULL;
 
   json_node_set_object (node, row);
-  text = json_to_string (node, FALSE);
+  text = lab_json_to_string (node);
 
   return lab_import_stage_add_line (self, table, text, strlen (text), where, error);
 }

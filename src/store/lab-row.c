@@ -152,9 +152,19 @@ append_int64 (GString *out,
   g_string_append_len (out, p, buf + sizeof buf - p);
 }
 
-static void
-append_double (GString *out,
-               double   value)
+/**
+ * lab_json_append_double:
+ * @out: where to append
+ * @value: a number
+ *
+ * Appends @value as a JSON number in the shortest form that reads back as
+ * the same double (0.9, not 0.90000000000000002), always with a fraction or
+ * an exponent so that it reads back as a double; a value JSON cannot
+ * express (NaN, infinity) as null.
+ */
+void
+lab_json_append_double (GString *out,
+                        double   value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -164,11 +174,124 @@ append_double (GString *out,
       return;
     }
 
-  g_ascii_dtostr (buf, sizeof buf, value);
+  /* 17 significant digits always round-trip; most values need fewer. */
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+
   g_string_append (out, buf);
-  /* Keep a REAL a JSON number with a fraction, so it reads back as a double. */
-  if (strpbrk (buf, ".eEn") == NULL)
+  if (strpbrk (buf, ".eE") == NULL)
     g_string_append (out, ".0");
+}
+
+/**
+ * lab_json_append_node:
+ * @out: where to append
+ * @node: (nullable): a JSON value
+ *
+ * Appends @node as compact JSON text, members in their order, numbers as
+ * lab_json_append_double() writes them. json-glib's own generator prints
+ * every double with 17 digits, which would change stored values' text on
+ * each import.
+ */
+void
+lab_json_append_node (GString  *out,
+                      JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, object);
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            lab_json_append_string (out, name, -1);
+            g_string_append_c (out, ':');
+            lab_json_append_node (out, member);
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint length = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < length; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            lab_json_append_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          append_int64 (out, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          lab_json_append_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          lab_json_append_string (out, json_node_get_string (node), -1);
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+/**
+ * lab_json_to_string:
+ * @node: (nullable): a JSON value
+ *
+ * Returns: (transfer full): @node as compact JSON text (lab_json_append_node())
+ */
+char *
+lab_json_to_string (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  lab_json_append_node (out, node);
+  return g_string_free (out, FALSE);
 }
 
 /**
@@ -213,7 +336,7 @@ lab_row_append_json (const LabTableInfo *table,
               append_int64 (out, sqlite3_column_int64 (stmt, col));
               break;
             case LAB_COLUMN_REAL:
-              append_double (out, sqlite3_column_double (stmt, col));
+              lab_json_append_double (out, sqlite3_column_double (stmt, col));
               break;
             case LAB_COLUMN_BOOLEAN:
               g_string_append (out, sqlite3_column_int (stmt, col) ? "true" : "false");
@@ -558,7 +681,7 @@ lab_row_bind (const LabTableInfo  *table,
           }
           break;
         case LAB_COLUMN_JSON:
-          sqlite3_bind_text (stmt, param, json_to_string (node, FALSE), -1, g_free);
+          sqlite3_bind_text (stmt, param, lab_json_to_string (node), -1, g_free);
           break;
         default:
           g_assert_not_reached ();

@@ -48,5 +48,10 @@ JsonObject   *lab_row_fetch            (LabDb               *db,
 void          lab_json_append_string   (GString             *out,
                                         const char          *text,
                                         gssize               length);
+void          lab_json_append_double   (GString             *out,
+                                        double               value);
+void          lab_json_append_node     (GString             *out,
+                                        JsonNode            *node);
+char         *lab_json_to_string       (JsonNode            *node);
 
 G_END_DECLS
