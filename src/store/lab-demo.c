@@ -87,10 +87,12 @@ static const Theme themes[] = {
     { "translation", "multilingual", "adapters", "low-resource" } },
 };
 
-static const char * const user_openers[] = {
-  "Can you look at", "Let's try", "I want to compare", "Please summarize", "What happens with",
-  "Could we rerun", "Check whether", "Draft a plan for", "Why did we lose accuracy in",
-  "Explain the gap between",
+/* A user's request: a format with one %s, the object. */
+static const char * const user_requests[] = {
+  "Can you look at %s?", "Let's revisit %s.", "How do our numbers change with %s?",
+  "Please summarize %s.", "What happens with %s?", "Could we rerun everything with %s?",
+  "Can you double-check %s?", "Draft a plan around %s.", "Did we lose accuracy because of %s?",
+  "Walk me through %s.",
 };
 
 static const char * const user_objects[] = {
@@ -116,14 +118,20 @@ static const char * const findings[] = {
 };
 
 static const char * const next_steps[] = {
-  "I suggest we run a sweep over the two most sensitive hyperparameters",
-  "next we should add a stronger baseline before drawing conclusions",
-  "we should write this up as a short internal note",
-  "let's freeze the configuration and rerun on the full dataset",
-  "a bootstrap estimate of the confidence interval would settle it",
-  "we need to inspect the outliers by hand before the next run",
-  "I would add a control condition with shuffled labels",
-  "let's ask the reviewers to double-check the evaluation script",
+  "I suggest we run a sweep over the two most sensitive hyperparameters.",
+  "Next we should add a stronger baseline before drawing conclusions.",
+  "We should write this up as a short internal note.",
+  "Let's freeze the configuration and rerun on the full dataset.",
+  "A bootstrap estimate of the confidence interval would settle it.",
+  "We need to inspect the outliers by hand before the next run.",
+  "I would add a control condition with shuffled labels.",
+  "Let's ask the reviewers to double-check the evaluation script.",
+};
+
+/* How a further paragraph of an answer begins; each ends in a finding. */
+static const char * const further[] = {
+  "Also, %s.", "On top of that, %s.", "Separately, %s.", "One more observation: %s.",
+  "Worth noting: %s.", "A second look at the logs shows that %s.",
 };
 
 static const char * const thoughts[] = {
@@ -368,13 +376,31 @@ json_string_array (GString            *out,
   g_string_append_c (out, ']');
 }
 
+/* Appends @template with its one "%s" replaced by @value (templates are
+ * data, not printf formats). */
+static void
+append_filled (GString    *out,
+               const char *template,
+               const char *value)
+{
+  const char *hole = strstr (template, "%s");
+
+  g_assert (hole != NULL);
+  g_string_append_len (out, template, hole - template);
+  g_string_append (out, value);
+  g_string_append (out, hole + 2);
+}
+
 static void
 make_user_message (Gen         *gen,
                    const Theme *theme,
                    GString     *out)
 {
-  g_string_printf (out, "%s %s. I'm mostly interested in how %s behaves on %s.",
-                   PICK (gen, user_openers), PICK (gen, user_objects), theme->method, theme->dataset);
+  const char *request = PICK (gen, user_requests);
+
+  g_string_truncate (out, 0);
+  append_filled (out, request, PICK (gen, user_objects));
+  g_string_append_printf (out, " I care most about %s with %s.", theme->dataset, theme->method);
   if (pick (gen, 3) == 0)
     g_string_append_printf (out, " Keep the %s numbers from the last run for comparison.",
                             theme->metric);
@@ -388,17 +414,30 @@ make_assistant_message (Gen         *gen,
   guint paragraphs = 1 + pick (gen, 3);
   double base = 40 + pick (gen, 500) / 10.0;
   double delta = ((int) pick (gen, 80) - 20) / 10.0;
+  guint finding = pick (gen, G_N_ELEMENTS (findings));
+  guint step = pick (gen, G_N_ELEMENTS (next_steps));
 
-  g_string_printf (out, "On %s, %s reaches %.1f %s against %.1f for the baseline (%+.1f). ",
-                   theme->dataset, theme->method, base + delta, theme->metric, base, delta);
-  g_string_append_printf (out, "Looking closer at %s, %s.", theme->topic, PICK (gen, findings));
+  g_string_printf (out, "With %s we reach %.1f %s on %s, against %.1f for the baseline (%+.1f). ",
+                   theme->method, base + delta, theme->metric, theme->dataset, base, delta);
+  g_string_append_printf (out, "Looking closer at %s, %s.", theme->topic, findings[finding]);
 
+  /* Each paragraph says something new: findings and steps walk forward from
+   * a random start instead of being drawn again. */
   for (guint i = 1; i < paragraphs; i++)
-    g_string_append_printf (out, "\n\nIn addition, %s; also, %s. %s.",
-                            PICK (gen, findings), PICK (gen, findings), PICK (gen, next_steps));
+    {
+      finding = (finding + 1 + pick (gen, 3)) % G_N_ELEMENTS (findings);
+      step = (step + 1) % G_N_ELEMENTS (next_steps);
+      g_string_append (out, "\n\n");
+      append_filled (out, PICK (gen, further), findings[finding]);
+      g_string_append_c (out, ' ');
+      g_string_append (out, next_steps[step]);
+    }
 
   if (pick (gen, 2) == 0)
-    g_string_append_printf (out, "\n\n%s.", PICK (gen, next_steps));
+    {
+      g_string_append (out, "\n\n");
+      g_string_append (out, next_steps[(step + 1) % G_N_ELEMENTS (next_steps)]);
+    }
 }
 
 static gboolean
@@ -467,6 +506,7 @@ write_session (Writer   *w,
   guint keyword_count;
   gboolean starred;
   gboolean archived;
+  const char *last_tool = tools[0];
 
   make_id (gen, created, id);
   format_time (created, ts);
@@ -494,8 +534,9 @@ write_session (Writer   *w,
   title = make_title (gen, theme, index);
   question = make_question (gen, theme);
 
-  /* About one session in twenty branches off an earlier one. */
-  if (w->session_ids->len > 0 && pick (gen, 20) == 0)
+  /* One session in twenty branches off an earlier one: every demo store of
+   * more than a few sessions has branches to show. */
+  if (w->session_ids->len > 0 && index % 20 == 7)
     {
       parent = g_ptr_array_index (w->session_ids, pick (gen, w->session_ids->len));
       branch_point = 1 + pick (gen, 20);
@@ -586,6 +627,7 @@ write_session (Writer   *w,
         {
           const char *tool = PICK (gen, tools);
 
+          last_tool = tool;
           role = "tool_call";
           author = participants[n_humans + pick (gen, n_agents)];
           g_string_printf (w->buf, "Calling %s to check %s on %s.", tool, theme->metric, theme->dataset);
@@ -601,7 +643,7 @@ write_session (Writer   *w,
           double v = 40 + pick (gen, 500) / 10.0;
 
           role = "tool_result";
-          author = PICK (gen, tools);
+          author = last_tool;
           g_string_printf (w->buf, "{\"status\":\"ok\",\"rows\":%u,\"%s\":[%.2f,%.2f,%.2f],"
                                    "\"elapsed_s\":%.1f}",
                            100 + pick (gen, 9000), theme->metric, v, v + 0.4, v - 0.3,
