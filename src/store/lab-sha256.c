@@ -15,8 +15,10 @@
 
 /*
  * SHA-256 (FIPS 180-4). The portable block function is the textbook one; the
- * SHA-NI one follows Intel's reference code for the SHA extensions. Both are
- * checked against GChecksum in tests/test-sha256.c.
+ * other runs the same rounds on the x86 SHA extensions (SHA256RNDS2 does two
+ * rounds on the state held as ABEF and CDGH; SHA256MSG1/MSG2 extend the
+ * message schedule). Both are checked against GChecksum in
+ * tests/test-sha256.c.
  */
 
 static const guint32 k[64] __attribute__ ((aligned (16))) = {
