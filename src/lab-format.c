@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-format.h"
+#include "lab-session.h"
 #include "lab-timestamp.h"
 
 /* How the window writes times, numbers and names; one place so that the
@@ -140,20 +141,7 @@ lab_format_role (const char *role)
 const char *
 lab_format_status (const char *status)
 {
-  static const struct { const char *status; const char *label; } statuses[] = {
-    { "active", N_("Active") },
-    { "completed", N_("Completed") },
-    { "paused", N_("Paused") },
-    { "failed", N_("Failed") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
-    {
-      if (g_strcmp0 (status, statuses[i].status) == 0)
-        return _(statuses[i].label);
-    }
-
-  return status ? status : "";
+  return lab_session_status_get_label (status);
 }
 
 /**

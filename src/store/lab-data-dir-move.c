@@ -605,10 +605,15 @@ verify_database (Move     *mv,
         return FALSE;
       if (before != after)
         {
+          g_autofree char *in_copy = g_strdup_printf ("%" G_GINT64_FORMAT, after);
+          g_autofree char *in_store = g_strdup_printf ("%" G_GINT64_FORMAT, before);
+
+          /* The numbers are formatted first: a G_GINT64_FORMAT inside _()
+           * would cut the message short for translators. */
           g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_CORRUPT,
-                       _("Verification failed: %s has %" G_GINT64_FORMAT " rows in the copy but "
-                         "%" G_GINT64_FORMAT " in the store; the data folder was not moved"),
-                       tables[t].name, after, before);
+                       _("Verification failed: %s has %s rows in the copy but %s in the store; "
+                         "the data folder was not moved"),
+                       tables[t].name, in_copy, in_store);
           return FALSE;
         }
     }

@@ -956,10 +956,15 @@ verify_count_cb (const char *orig_session_id,
   /* A session made by this run holds exactly its legacy rows; one an earlier
    * run (of this or another copy of the source) made holds at least them. */
   if (actual < expected || (state != NULL && !state->existed && actual != expected))
-    g_set_error (&v->error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
-                 _("Verification failed: %s of the legacy session “%s” has %" G_GINT64_FORMAT
-                   " rows in the source but %" G_GINT64_FORMAT " in LabData"),
-                 tables, orig_session_id ? orig_session_id : "-", expected, actual);
+    {
+      g_autofree char *in_source = g_strdup_printf ("%" G_GINT64_FORMAT, expected);
+      g_autofree char *in_store = g_strdup_printf ("%" G_GINT64_FORMAT, actual);
+
+      g_set_error (&v->error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
+                   _("Verification failed: %s of the legacy session “%s” has %s rows in the "
+                     "source but %s in LabData"),
+                   tables, orig_session_id ? orig_session_id : "-", in_source, in_store);
+    }
 }
 
 static gboolean

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
 #include "lab-session.h"
@@ -641,4 +642,31 @@ lab_session_to_json (LabSession *self)
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/**
+ * lab_session_status_get_label:
+ * @status: (nullable): a session status as stored ("active", "completed",
+ *   "paused", "failed", or any other text)
+ *
+ * Returns: (transfer none): the status's translated name for people; an
+ *   unknown status as it is stored
+ */
+const char *
+lab_session_status_get_label (const char *status)
+{
+  static const struct { const char *status; const char *label; } statuses[] = {
+    { "active", N_("Active") },
+    { "completed", N_("Completed") },
+    { "paused", N_("Paused") },
+    { "failed", N_("Failed") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      if (g_strcmp0 (status, statuses[i].status) == 0)
+        return _(statuses[i].label);
+    }
+
+  return status ? status : "";
 }

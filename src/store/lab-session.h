@@ -55,4 +55,6 @@ void                lab_json_builder_add_raw         (JsonBuilder  *builder,
                                                       const char   *member,
                                                       const char   *json);
 
+const char         *lab_session_status_get_label    (const char   *status);
+
 G_END_DECLS

@@ -154,7 +154,7 @@ append_session_header (GString    *out,
                              lab_session_get_provider (session));
   else
     model = g_strdup (lab_session_get_model (session));
-  status = g_strdup_printf ("%s%s%s", lab_session_get_status (session),
+  status = g_strdup_printf ("%s%s%s", lab_session_status_get_label (lab_session_get_status (session)),
                             lab_session_get_starred (session) ? _(", starred") : "",
                             lab_session_get_archived (session) ? _(", archived") : "");
   {
