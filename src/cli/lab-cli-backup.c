@@ -141,9 +141,12 @@ lab_cli_cmd_backup (LabCli  *cli,
   else
     {
       g_autofree char *size = g_format_size (lab_backup_info_get_size (info));
-      g_autofree char *files = lab_cli_format_count (lab_backup_info_get_n_files (info));
+      guint n_files = lab_backup_info_get_n_files (info);
+      g_autofree char *files = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s workspace file",
+                                                                    "%s workspace files", n_files),
+                                                       n_files);
 
-      g_print (_("Backed up as %s: %s, %s workspace files, in %.1f s.\n"), name, size, files,
+      g_print (_("Backed up as %s: %s, %s, in %.1f s.\n"), name, size, files,
                lab_backup_info_get_duration (info));
       g_print ("%s\n", lab_backup_info_get_path (info));
     }

@@ -63,13 +63,18 @@ print_plan (LabCleanupPlan *plan,
         continue;
 
       size = lab_cli_format_size (lab_cleanup_plan_get_category_bytes (plan, c));
-      items = lab_cli_format_count (count);
+      items = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s item", "%s items", count), count);
       if (lab_cleanup_plan_get_days (plan, c) > 0)
-        /* Translators: "Snapshots (older than 30 days): 12 items, 3.4 MB" */
-        g_print (_("%s (older than %d days): %s items, %s\n"), lab_cleanup_category_get_label (c),
-                 lab_cleanup_plan_get_days (plan, c), items, size);
+        {
+          int days = lab_cleanup_plan_get_days (plan, c);
+
+          /* Translators: "Snapshots (older than 30 days): 12 items, 3.4 MB" */
+          g_print (g_dngettext (GETTEXT_PACKAGE, "%s (older than %d day): %s, %s\n",
+                                "%s (older than %d days): %s, %s\n", days),
+                   lab_cleanup_category_get_label (c), days, items, size);
+        }
       else
-        g_print (_("%s: %s items, %s\n"), lab_cleanup_category_get_label (c), items, size);
+        g_print (_("%s: %s, %s\n"), lab_cleanup_category_get_label (c), items, size);
 
       if (!every_item)
         continue;
@@ -171,10 +176,13 @@ lab_cli_cmd_cleanup (LabCli  *cli,
       else
         {
           g_autofree char *total = lab_cli_format_size (lab_cleanup_plan_get_total_bytes (plan));
-          g_autofree char *count = lab_cli_format_count (lab_cleanup_plan_get_n_included (plan));
+          guint n = lab_cleanup_plan_get_n_included (plan);
+          g_autofree char *count = lab_cli_format_count (n);
 
           print_plan (plan, TRUE);
-          g_print (_("\nA clean-up would delete %s items and free about %s.\n"), count, total);
+          g_print (g_dngettext (GETTEXT_PACKAGE, "\nA clean-up would delete %s item and free about %s.\n",
+                                "\nA clean-up would delete %s items and free about %s.\n", n),
+                   count, total);
         }
       return LAB_CLI_EXIT_OK;
     }
@@ -184,8 +192,11 @@ lab_cli_cmd_cleanup (LabCli  *cli,
 
   {
     g_autofree char *total = lab_cli_format_size (lab_cleanup_plan_get_total_bytes (plan));
-    g_autofree char *count = lab_cli_format_count (lab_cleanup_plan_get_n_included (plan));
-    g_autofree char *question = g_strdup_printf (_("Delete %s items (about %s)?"), count, total);
+    guint n = lab_cleanup_plan_get_n_included (plan);
+    g_autofree char *count = lab_cli_format_count (n);
+    g_autofree char *question = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %s item (about %s)?",
+                                                              "Delete %s items (about %s)?", n),
+                                                 count, total);
 
     if (!lab_cli_confirm (cli, question, &exit_code))
       return exit_code;
@@ -209,7 +220,9 @@ lab_cli_cmd_cleanup (LabCli  *cli,
     g_autofree char *count = lab_cli_format_count (result->deleted_ids->len);
     g_autofree char *freed = lab_cli_format_size (result->reclaimed);
 
-    g_print (_("Deleted %s items and freed %s in %.1f s.\n"), count, freed, result->seconds);
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Deleted %s item and freed %s in %.1f s.\n",
+                          "Deleted %s items and freed %s in %.1f s.\n", result->deleted_ids->len),
+             count, freed, result->seconds);
     if (result->backup != NULL)
       g_print (_("A backup was made first: %s.\n"), result->backup);
     if (result->skipped_ids->len > 0)

@@ -97,12 +97,18 @@ print_result (LabCli          *cli,
     }
 
   {
-    g_autofree char *sessions = lab_cli_format_count (lab_export_result_get_count (result, "sessions"));
-    g_autofree char *messages = lab_cli_format_count (lab_export_result_get_count (result, "messages"));
-    g_autofree char *files = lab_cli_format_count (result->n_files);
+    gint64 n_sessions = lab_export_result_get_count (result, "sessions");
+    gint64 n_messages = lab_export_result_get_count (result, "messages");
+    g_autofree char *sessions = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s session", "%s sessions",
+                                                                     n_sessions), n_sessions);
+    g_autofree char *messages = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s message", "%s messages",
+                                                                     n_messages), n_messages);
+    g_autofree char *files = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s file", "%s files",
+                                                                  result->n_files), result->n_files);
     g_autofree char *size = lab_cli_format_size (result->archive_size);
 
-    g_print (_("Exported %s sessions, %s messages and %s files to %s (%s, %.1f s).\n"),
+    /* Translators: "Exported 2 sessions, 40 messages and 3 files to FILE (1.2 MB, 0.1 s)." */
+    g_print (_("Exported %s, %s and %s to %s (%s, %.1f s).\n"),
              sessions, messages, files, result->path, size, result->seconds);
     if (result->n_skipped_files > 0)
       {

@@ -391,8 +391,12 @@ lab_cli_cmd_import (LabCli  *cli,
   if (totals.n_conflicting > 0 && policy == LAB_IMPORT_REPLACE)
     {
       g_autofree char *n = lab_cli_format_count (totals.n_conflicting);
-      g_autofree char *question = g_strdup_printf (_("Replace %s rows and files of the store with the "
-                                                     "archive's version?"), n);
+      g_autofree char *question = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "Replace %s row or file of the store with "
+                                                                "the archive's version?",
+                                                                "Replace %s rows and files of the store with "
+                                                                "the archive's version?",
+                                                                totals.n_conflicting), n);
 
       if (!lab_cli_confirm (cli, question, &exit_code))
         return exit_code;
@@ -401,8 +405,11 @@ lab_cli_cmd_import (LabCli  *cli,
     {
       g_autofree char *n = lab_cli_format_count (totals.n_conflicting);
 
-      g_print (_("%s conflicting items are skipped; use --on-conflict replace or keep-both to import "
-                 "them.\n"), n);
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%s conflicting item is skipped; use --on-conflict replace or keep-both to "
+                            "import it.\n",
+                            "%s conflicting items are skipped; use --on-conflict replace or keep-both to "
+                            "import them.\n", totals.n_conflicting), n);
     }
 
   result = lab_import_preview_apply (preview, db, policy, lab_cli_progress, cli, cli->cancellable, &error);

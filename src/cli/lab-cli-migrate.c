@@ -174,11 +174,15 @@ describe_plan (LabMigrationReport *report)
   gint64 sessions = lab_migration_report_get_added (report, -1, "sessions");
   gint64 messages = lab_migration_report_get_added (report, -1, "messages");
   gint64 files = lab_migration_report_get_added (report, -1, "workspace_files");
-  g_autofree char *s = lab_cli_format_count (sessions);
-  g_autofree char *m = lab_cli_format_count (messages);
-  g_autofree char *f = lab_cli_format_count (files);
+  g_autofree char *s = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s session", "%s sessions",
+                                                            sessions), sessions);
+  g_autofree char *m = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s message", "%s messages",
+                                                            messages), messages);
+  g_autofree char *f = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s file", "%s files",
+                                                            files), files);
 
-  return g_strdup_printf (_("%s sessions, %s messages and %s files"), s, m, f);
+  /* Translators: "2 sessions, 40 messages and 3 files" */
+  return g_strdup_printf (_("%s, %s and %s"), s, m, f);
 }
 
 static int
@@ -213,12 +217,15 @@ run_rollback (LabCli     *cli,
     gint64 sessions = lab_migration_report_get_removed (report, "sessions");
     gint64 messages = lab_migration_report_get_removed (report, "messages");
     gint64 files = lab_migration_report_get_removed (report, "workspace_files");
-    g_autofree char *s = lab_cli_format_count (sessions);
-    g_autofree char *m = lab_cli_format_count (messages);
-    g_autofree char *f = lab_cli_format_count (files);
+    g_autofree char *s = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s session", "%s sessions",
+                                                              sessions), sessions);
+    g_autofree char *m = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s message", "%s messages",
+                                                              messages), messages);
+    g_autofree char *f = lab_cli_format_counted (g_dngettext (GETTEXT_PACKAGE, "%s file", "%s files",
+                                                              files), files);
 
-    g_print (_("The migration was undone: removed %s sessions, %s messages and %s files.\n"), s, m,
-             f);
+    /* Translators: "… removed 2 sessions, 40 messages and 3 files." */
+    g_print (_("The migration was undone: removed %s, %s and %s.\n"), s, m, f);
     g_print (_("Backup made first: %s\n"), lab_migration_report_get_backup_name (report));
     print_issues (report);
   }

@@ -100,7 +100,9 @@ lab_cli_cmd_move_data_dir (LabCli  *cli,
     g_autofree char *files = lab_cli_format_count (result.files);
     g_autofree char *bytes = g_format_size (result.bytes);
 
-    g_print (_("Copied %s files (%s) from “%s” to “%s” and verified them.\n"), files, bytes,
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Copied %s file (%s) from “%s” to “%s” and verified it.\n",
+                          "Copied %s files (%s) from “%s” to “%s” and verified them.\n", result.files),
+             files, bytes,
              lab_data_dir_get_root (dir), lab_data_dir_get_root (moved));
   }
 

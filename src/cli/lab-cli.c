@@ -289,6 +289,33 @@ lab_cli_format_count (gint64 count)
 }
 
 /**
+ * lab_cli_format_counted:
+ * @phrase: a translated phrase with one "%s" for the number, chosen by
+ *   g_dngettext() for @count: `lab_cli_format_counted (g_dngettext
+ *   (GETTEXT_PACKAGE, "%s file", "%s files", n), n)`
+ * @count: the number
+ *
+ * Returns: (transfer full): @phrase with @count written as
+ *   lab_cli_format_count() writes it
+ */
+char *
+lab_cli_format_counted (const char *phrase,
+                        gint64      count)
+{
+  g_autofree char *number = lab_cli_format_count (count);
+  const char *hole = strstr (phrase, "%s");
+  GString *out = g_string_new (NULL);
+
+  if (hole == NULL)
+    return g_strdup (phrase);
+
+  g_string_append_len (out, phrase, hole - phrase);
+  g_string_append (out, number);
+  g_string_append (out, hole + 2);
+  return g_string_free (out, FALSE);
+}
+
+/**
  * lab_cli_format_time:
  *
  * Returns: (transfer full): "2026-11-22 14:03" in local time

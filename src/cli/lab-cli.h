@@ -71,6 +71,8 @@ void        lab_cli_progress        (double         fraction,
 void        lab_cli_progress_done   (LabCli        *cli);
 char       *lab_cli_format_size     (guint64        bytes);
 char       *lab_cli_format_count    (gint64         count);
+char       *lab_cli_format_counted  (const char    *phrase,
+                                     gint64         count);
 char       *lab_cli_format_time     (gint64         usec);
 const char *lab_cli_error_code_name (const GError  *error);
 

@@ -1016,8 +1016,13 @@ recover (LabDataDir *dir,
       g_autofree char *detail = NULL;
       LabCheckFinding *finding;
 
-      /* Translators: how many session folders were put back and removed */
-      detail = g_strdup_printf (_("%u folders put back, %u removed"), restored, removed);
+      g_autofree char *put_back = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u folder put back",
+                                                                "%u folders put back", restored),
+                                                   restored);
+
+      /* Translators: "3 folders put back, 2 removed" */
+      detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u removed", "%s, %u removed",
+                                             removed), put_back, removed);
       finding = add_finding (findings, LAB_CHECK_FINDING_INTERRUPTED_CLEANUP, NULL);
       lab_check_finding_set_detail (finding, detail);
       lab_check_finding_set_amount (finding, restored + removed, 0);
