@@ -982,6 +982,8 @@ lab_migrate_assistant_new (LabApplication     *app,
   self->paths = g_strdupv ((char **) paths);
   gtk_window_set_transient_for (GTK_WINDOW (self),
                                 gtk_application_get_active_window (GTK_APPLICATION (app)));
+  /* It keeps the application running, like any of its windows. */
+  gtk_window_set_application (GTK_WINDOW (self), GTK_APPLICATION (app));
 
   if (sources != NULL)
     {
