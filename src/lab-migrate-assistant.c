@@ -112,6 +112,25 @@ add_row (GtkListBox *list,
   return row;
 }
 
+/* A row with a number at its end: "Messages … 21 added". */
+static void
+add_count_row (GtkListBox *list,
+               const char *title,
+               gint64      count,
+               gboolean    removed)
+{
+  GtkWidget *row = add_row (list, title, NULL);
+  g_autofree char *n = lab_format_count (count);
+  /* Translators: a count of rows */
+  g_autofree char *text = removed ? g_strdup_printf (_("%s removed"), n)
+                                  : g_strdup_printf (_("%s added"), n);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+}
+
 static void
 set_page (LabMigrateAssistant *self,
           const char          *name)
@@ -241,6 +260,19 @@ describe_counts (LabLegacySource *source)
 }
 
 static char *
+format_day (gint64 usec)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+  if (local == NULL)
+    return g_strdup ("?");
+
+  /* Translators: a day in a time span, see g_date_time_format() */
+  return g_date_time_format (local, _("%-d %B %Y"));
+}
+
+static char *
 describe_source (LabLegacySource *source)
 {
   g_autoptr(GString) text = g_string_new (lab_legacy_kind_get_label (lab_legacy_source_get_kind (source)));
@@ -255,11 +287,11 @@ describe_source (LabLegacySource *source)
 
   if (lab_legacy_source_get_first_time (source) != 0)
     {
-      g_autofree char *first = lab_format_date_time (lab_legacy_source_get_first_time (source));
-      g_autofree char *last = lab_format_date_time (lab_legacy_source_get_last_time (source));
+      g_autofree char *first = format_day (lab_legacy_source_get_first_time (source));
+      g_autofree char *last = format_day (lab_legacy_source_get_last_time (source));
 
       /* Translators: the size of a source, then its time span */
-      g_string_append_printf (text, _(" · from %s to %s"), g_strstrip (first), g_strstrip (last));
+      g_string_append_printf (text, _(" · from %s to %s"), first, last);
     }
 
   for (guint i = 0; notes != NULL && i < notes->len; i++)
@@ -636,14 +668,9 @@ show_result (LabMigrateAssistant *self)
       for (guint t = 0; t < G_N_ELEMENTS (report_tables); t++)
         {
           gint64 removed = lab_migration_report_get_removed (report, report_tables[t].table);
-          g_autofree char *count = NULL;
-          g_autofree char *subtitle = NULL;
 
-          if (removed <= 0)
-            continue;
-          count = lab_format_count (removed);
-          subtitle = g_strdup_printf (_("%s removed"), count);
-          add_row (self->result_list, _(report_tables[t].label), subtitle);
+          if (removed > 0)
+            add_count_row (self->result_list, _(report_tables[t].label), removed, TRUE);
         }
     }
   else if (lab_migration_report_get_total_added (report) == 0)
@@ -664,14 +691,9 @@ show_result (LabMigrateAssistant *self)
       for (guint t = 0; t < G_N_ELEMENTS (report_tables); t++)
         {
           gint64 added = lab_migration_report_get_added (report, -1, report_tables[t].table);
-          g_autofree char *count = NULL;
-          g_autofree char *subtitle = NULL;
 
-          if (added <= 0)
-            continue;
-          count = lab_format_count (added);
-          subtitle = g_strdup_printf (_("%s added"), count);
-          add_row (self->result_list, _(report_tables[t].label), subtitle);
+          if (added > 0)
+            add_count_row (self->result_list, _(report_tables[t].label), added, FALSE);
         }
     }
 

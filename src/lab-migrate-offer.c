@@ -81,7 +81,6 @@ detect_cb (GObject      *object,
 
   g_weak_ref_clear (weak);
   g_free (weak);
-  g_debug ("legacy sources: %d, app %p", sources ? (int) sources->len : -1, (void *) app);
   if (sources == NULL || app == NULL)
     return;
   for (guint i = 0; i < sources->len; i++)
@@ -127,7 +126,6 @@ lab_migrate_offer_check (LabApplication *app)
   g_autoptr(GSettings) settings = g_settings_new (LAB_SETTINGS_SCHEMA);
   GWeakRef *weak;
 
-  g_debug ("offered: %d", g_settings_get_boolean (settings, OFFERED_KEY));
   if (g_settings_get_boolean (settings, OFFERED_KEY))
     return;
 
