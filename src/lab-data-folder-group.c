@@ -8,6 +8,7 @@
 #include "lab-application.h"
 #include "lab-data-dir-move.h"
 #include "lab-data-folder-group.h"
+#include "lab-file-chooser.h"
 #include "lab-window.h"
 
 /**
@@ -26,7 +27,6 @@ struct _LabDataFolderGroup
 {
   AdwPreferencesGroup parent_instance;
 
-  GtkNativeDialog *chooser;
   GCancellable *cancellable;
   LabProgress *progress;
   GBinding *fraction_binding;
@@ -351,39 +351,19 @@ plan_cb (GObject      *object,
 }
 
 static void
-chooser_response_cb (LabDataFolderGroup *self,
-                     int                 response,
-                     GtkNativeDialog    *chooser)
+chosen_cb (GtkWidget  *widget,
+           const char *path)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL)
-    path = g_file_get_path (file);
-  if (self->chooser == chooser)
-    g_clear_object (&self->chooser);
-
-  if (path != NULL)
-    lab_data_folder_group_move_to (self, path);
+  lab_data_folder_group_move_to (LAB_DATA_FOLDER_GROUP (widget), path);
 }
 
 static void
 move_clicked_cb (LabDataFolderGroup *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser;
 
-  chooser = gtk_file_chooser_native_new (_("Move the Data Folder To"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                         _("_Select"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_clear_object (&self->chooser);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response_cb), self,
-                           G_CONNECT_SWAPPED);
+  chooser = lab_file_chooser_run (GTK_WIDGET (self), _("Move the Data Folder To"),
+                                  GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), chosen_cb);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -400,9 +380,6 @@ lab_data_folder_group_dispose (GObject *object)
 
   /* A move keeps going when the preferences close: it finishes or is
    * cancelled from nowhere else, and the application switches either way. */
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (self->chooser);
-  g_clear_object (&self->chooser);
   g_clear_pointer (&self->fraction_binding, g_binding_unbind);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_DATA_FOLDER_GROUP);
   g_clear_object (&self->progress);

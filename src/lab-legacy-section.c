@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-file-chooser.h"
 #include "lab-legacy-section.h"
 
 /**
@@ -19,7 +20,6 @@ struct _LabLegacySection
   AdwPreferencesGroup parent_instance;
 
   LabStore *store;
-  GtkNativeDialog *chooser;
 
   AdwActionRow *find_row;
   AdwActionRow *choose_row;
@@ -36,38 +36,23 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-chooser_response_cb (LabLegacySection *self,
-                     int               response,
-                     GtkNativeDialog  *chooser)
+chosen_cb (GtkWidget  *widget,
+           const char *path)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL)
-    path = g_file_get_path (file);
-
-  if (self->chooser == chooser)
-    g_clear_object (&self->chooser);
-
-  if (path != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "app.migrate-from", "s", path);
+  gtk_widget_activate_action (widget, "app.migrate-from", "s", path);
 }
 
 static void
 choose (LabLegacySection     *self,
         GtkFileChooserAction  action)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser;
 
-  chooser = gtk_file_chooser_native_new (action == GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
-                                         ? _("Choose a Lab Folder")
-                                         : _("Choose an events.db or a JSON Export"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         action, _("_Choose"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  chooser = lab_file_chooser_run (GTK_WIDGET (self),
+                                  action == GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                  ? _("Choose a Lab Folder")
+                                  : _("Choose an events.db or a JSON Export"),
+                                  action, _("_Choose"), chosen_cb);
 
   if (action == GTK_FILE_CHOOSER_ACTION_OPEN)
     {
@@ -76,20 +61,16 @@ choose (LabLegacySection     *self,
       gtk_file_filter_set_name (filter, _("Legacy data (events.db, JSON export)"));
       gtk_file_filter_add_pattern (filter, "*.db");
       gtk_file_filter_add_pattern (filter, "*.json");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      gtk_file_chooser_add_filter (chooser, filter);
       g_object_unref (filter);
 
       filter = gtk_file_filter_new ();
       gtk_file_filter_set_name (filter, _("All files"));
       gtk_file_filter_add_pattern (filter, "*");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      gtk_file_chooser_add_filter (chooser, filter);
       g_object_unref (filter);
     }
 
-  g_clear_object (&self->chooser);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response_cb), self,
-                           G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -110,9 +91,6 @@ lab_legacy_section_dispose (GObject *object)
 {
   LabLegacySection *self = (LabLegacySection *) object;
 
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (self->chooser);
-  g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_LEGACY_SECTION);
   g_clear_object (&self->store);
 

@@ -953,6 +953,24 @@ lab_data_dir_move_plan (LabDataDir  *dir,
   return g_steal_pointer (&plan);
 }
 
+/* Runs @thread_func in a thread with @dir and a string as the task's data. */
+static void
+run_with_dir (LabDataDir          *dir,
+              const char          *path,
+              gpointer             source_tag,
+              GTaskThreadFunc      thread_func,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_object_set_data_full (G_OBJECT (task), "dir", g_object_ref (dir), g_object_unref);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, thread_func);
+}
+
 static void
 plan_thread (GTask        *task,
              gpointer      source_object,
@@ -982,15 +1000,11 @@ lab_data_dir_move_plan_async (LabDataDir          *dir,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
   g_return_if_fail (LAB_IS_DATA_DIR (dir));
   g_return_if_fail (chosen != NULL);
 
-  g_task_set_source_tag (task, lab_data_dir_move_plan_async);
-  g_object_set_data_full (G_OBJECT (task), "dir", g_object_ref (dir), g_object_unref);
-  g_task_set_task_data (task, g_strdup (chosen), g_free);
-  g_task_run_in_thread (task, plan_thread);
+  run_with_dir (dir, chosen, lab_data_dir_move_plan_async, plan_thread, cancellable, callback,
+                user_data);
 }
 
 /**
@@ -1095,15 +1109,11 @@ lab_data_dir_remove_old_async (LabDataDir          *current,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
   g_return_if_fail (LAB_IS_DATA_DIR (current));
   g_return_if_fail (old_root != NULL);
 
-  g_task_set_source_tag (task, lab_data_dir_remove_old_async);
-  g_object_set_data_full (G_OBJECT (task), "dir", g_object_ref (current), g_object_unref);
-  g_task_set_task_data (task, g_strdup (old_root), g_free);
-  g_task_run_in_thread (task, remove_old_thread);
+  run_with_dir (current, old_root, lab_data_dir_remove_old_async, remove_old_thread, cancellable,
+                callback, user_data);
 }
 
 gboolean
