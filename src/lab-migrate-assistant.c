@@ -131,6 +131,19 @@ add_count_row (GtkListBox *list,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
 }
 
+/* lab_migrate() refuses a set with a source it cannot read as a whole. */
+static gboolean
+any_skipped (LabMigrationReport *report)
+{
+  for (guint i = 0; i < lab_migration_report_get_n_sources (report); i++)
+    {
+      if (lab_migration_report_get_source_skipped (report, i))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 set_page (LabMigrateAssistant *self,
           const char          *name)
@@ -155,7 +168,8 @@ set_page (LabMigrateAssistant *self,
       back_label = _("_Back");
       next = TRUE;
       next_label = _("_Migrate");
-      next_enabled = self->plan != NULL && lab_migration_report_get_total_added (self->plan) > 0;
+      next_enabled = self->plan != NULL && lab_migration_report_get_total_added (self->plan) > 0 &&
+                     !any_skipped (self->plan);
     }
   else if (g_str_equal (name, "progress"))
     back = FALSE;
@@ -510,7 +524,11 @@ show_report (LabMigrateAssistant *self)
   g_autofree char *available = g_format_size (lab_migration_report_get_space_free (plan));
   g_autofree char *summary = NULL;
 
-  if (lab_migration_report_get_total_added (plan) > 0)
+  if (any_skipped (plan))
+    summary = g_strdup (_("A source cannot be read now (see below). Go back and leave it out, "
+                          "or close the program that uses it and try again. Nothing has been "
+                          "changed."));
+  else if (lab_migration_report_get_total_added (plan) > 0)
     {
       g_autofree char *what = describe_added (plan, -1, FALSE);
 
@@ -1036,6 +1054,13 @@ lab_migrate_assistant_get_source_list (LabMigrateAssistant *self)
 {
   g_return_val_if_fail (LAB_IS_MIGRATE_ASSISTANT (self), NULL);
   return self->source_list;
+}
+
+GtkListBox *
+lab_migrate_assistant_get_plan_list (LabMigrateAssistant *self)
+{
+  g_return_val_if_fail (LAB_IS_MIGRATE_ASSISTANT (self), NULL);
+  return self->plan_list;
 }
 
 GtkListBox *

@@ -17,6 +17,7 @@ LabMigrateAssistant *lab_migrate_assistant_new               (LabApplication    
                                                               GPtrArray           *sources);
 const char          *lab_migrate_assistant_get_page          (LabMigrateAssistant *self);
 GtkListBox          *lab_migrate_assistant_get_source_list   (LabMigrateAssistant *self);
+GtkListBox          *lab_migrate_assistant_get_plan_list     (LabMigrateAssistant *self);
 GtkListBox          *lab_migrate_assistant_get_issue_list    (LabMigrateAssistant *self);
 GtkListBox          *lab_migrate_assistant_get_result_list   (LabMigrateAssistant *self);
 guint                lab_migrate_assistant_get_n_sources     (LabMigrateAssistant *self);

@@ -424,6 +424,29 @@ damaged_step (LabApplication *app,
     g_assert_false (gtk_widget_get_sensitive (check));
   }
 
+  /* Forced in, the locked source is reported as skipped and Migrate stays
+   * off: never a partial migration. */
+  {
+    g_autofree char *before = store_digest (run->f->root);
+    g_autofree char *after = NULL;
+
+    lab_migrate_assistant_set_included (assistant, 1, TRUE);
+    gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.next", NULL);
+    wait_page (assistant, "report");
+    report = lab_migrate_assistant_get_report (assistant);
+    g_assert_true (lab_migration_report_get_source_skipped (report, 1));
+    g_assert_true (row_subtitle_has (lab_migrate_assistant_get_plan_list (assistant), "locked"));
+    gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.next", NULL);
+    lab_test_iterate_idle ();
+    g_assert_cmpstr (lab_migrate_assistant_get_page (assistant), ==, "report");
+    after = store_digest (run->f->root);
+    g_assert_cmpstr (after, ==, before);
+
+    gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.back", NULL);
+    g_assert_cmpstr (lab_migrate_assistant_get_page (assistant), ==, "found");
+    lab_migrate_assistant_set_included (assistant, 1, FALSE);
+  }
+
   /* The dry run lists the damaged rows it skips, and why. */
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.next", NULL);
   wait_page (assistant, "report");
