@@ -131,19 +131,6 @@ add_count_row (GtkListBox *list,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
 }
 
-/* lab_migrate() refuses a set with a source it cannot read as a whole. */
-static gboolean
-any_skipped (LabMigrationReport *report)
-{
-  for (guint i = 0; i < lab_migration_report_get_n_sources (report); i++)
-    {
-      if (lab_migration_report_get_source_skipped (report, i))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static void
 set_page (LabMigrateAssistant *self,
           const char          *name)
@@ -169,7 +156,7 @@ set_page (LabMigrateAssistant *self,
       next = TRUE;
       next_label = _("_Migrate");
       next_enabled = self->plan != NULL && lab_migration_report_get_total_added (self->plan) > 0 &&
-                     !any_skipped (self->plan);
+                     !lab_migration_report_get_any_skipped (self->plan);
     }
   else if (g_str_equal (name, "progress"))
     back = FALSE;
@@ -524,7 +511,7 @@ show_report (LabMigrateAssistant *self)
   g_autofree char *available = g_format_size (lab_migration_report_get_space_free (plan));
   g_autofree char *summary = NULL;
 
-  if (any_skipped (plan))
+  if (lab_migration_report_get_any_skipped (plan))
     summary = g_strdup (_("A source cannot be read now (see below). Go back and leave it out, "
                           "or close the program that uses it and try again. Nothing has been "
                           "changed."));
