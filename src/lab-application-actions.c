@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application-private.h"
+#include "lab-migrate-assistant.h"
 #include "lab-preferences-window.h"
 #include "lab-window.h"
 
@@ -176,6 +177,24 @@ load_demo_action (GSimpleAction *action,
                              load_demo_cb, g_object_ref (self));
 }
 
+static void
+migrate_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  LabApplication *self = user_data;
+  const char *paths[2] = { NULL, NULL };
+  LabMigrateAssistant *assistant;
+
+  /* With a path: that folder or file; without: the usual places. */
+  if (parameter != NULL)
+    paths[0] = g_variant_get_string (parameter, NULL);
+
+  get_window (self);
+  assistant = lab_migrate_assistant_new (self, paths[0] != NULL ? paths : NULL, NULL);
+  gtk_window_present (GTK_WINDOW (assistant));
+}
+
 void
 _lab_application_install_actions (LabApplication *self)
 {
@@ -186,6 +205,8 @@ _lab_application_install_actions (LabApplication *self)
     { .name = "quit", .activate = quit_action },
     { .name = "show-window", .activate = show_window_action },
     { .name = "load-demo", .activate = load_demo_action },
+    { .name = "migrate", .activate = migrate_action },
+    { .name = "migrate-from", .parameter_type = "s", .activate = migrate_action },
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

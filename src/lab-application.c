@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application-private.h"
+#include "lab-migrate-offer.h"
 #include "lab-window.h"
 
 /**
@@ -75,6 +76,8 @@ open_cb (GObject      *object,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
                                                                             "load-demo")),
                                TRUE);
+
+  lab_migrate_offer_check (self);
 }
 
 static void
@@ -389,4 +392,47 @@ lab_application_open_store (LabApplication *self)
   set_error_message (self, NULL);
 
   lab_store_open_async (self->opening, self->cancellable, open_cb, g_object_ref (self));
+}
+
+/**
+ * lab_application_get_dir:
+ *
+ * Returns: (transfer none): the data folder the application uses, with
+ *   where its choice came from (lab_data_dir_get_origin())
+ */
+LabDataDir *
+lab_application_get_dir (LabApplication *self)
+{
+  g_return_val_if_fail (LAB_IS_APPLICATION (self), NULL);
+  return get_dir (self);
+}
+
+/**
+ * lab_application_switch_data_dir:
+ * @dir: the data folder to use from now on (after it was moved there)
+ *
+ * Closes the store and opens the one in @dir; the windows' pages take the
+ * new store through their `store` property.
+ */
+void
+lab_application_switch_data_dir (LabApplication *self,
+                                 LabDataDir     *dir)
+{
+  g_return_if_fail (LAB_IS_APPLICATION (self));
+  g_return_if_fail (LAB_IS_DATA_DIR (dir));
+
+  g_set_object (&self->dir, dir);
+  g_clear_object (&self->opening);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA_DIR]);
+
+  if (self->store != NULL)
+    {
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                                "load-demo")),
+                                   FALSE);
+      g_clear_object (&self->store);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+    }
+
+  lab_application_open_store (self);
 }

@@ -23,5 +23,8 @@ LabStore       *lab_application_get_store         (LabApplication *self);
 const char     *lab_application_get_error_message (LabApplication *self);
 LabProgress    *lab_application_get_demo_progress (LabApplication *self);
 void            lab_application_open_store        (LabApplication *self);
+LabDataDir     *lab_application_get_dir           (LabApplication *self);
+void            lab_application_switch_data_dir   (LabApplication *self,
+                                                   LabDataDir     *dir);
 
 G_END_DECLS

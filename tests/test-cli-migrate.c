@@ -513,6 +513,50 @@ test_killed (Fixture       *f,
   g_test_message ("killed before the commit %u times, after it %u times", before_commit, after_commit);
 }
 
+/* The command list lines up after the longest name ("move-data-dir"). */
+static void
+test_help_aligned (void)
+{
+  g_autoptr(LabTestRun) help = lab_test_run_cli ("--help", NULL);
+  g_auto(GStrv) lines = NULL;
+  gboolean in_commands = FALSE;
+  int column = -1;
+  guint n = 0;
+
+  g_assert_cmpint (help->status, ==, 0);
+  lines = g_strsplit (help->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      const char *summary;
+
+      if (g_str_equal (line, "Commands:"))
+        {
+          in_commands = TRUE;
+          continue;
+        }
+      if (!in_commands)
+        continue;
+      if (line[0] == '\0')
+        break;
+
+      /* "  NAME  SUMMARY": the summary starts after the name and two spaces or more. */
+      g_assert_true (g_str_has_prefix (line, "  "));
+      summary = strchr (line + 2, ' ');
+      g_assert_nonnull (summary);
+      g_assert_true (g_str_has_prefix (summary, "  "));
+      while (*summary == ' ')
+        summary++;
+      if (column < 0)
+        column = summary - line;
+      g_assert_cmpint (summary - line, ==, column);
+      n++;
+    }
+
+  g_assert_cmpuint (n, >, 10);
+  g_assert_nonnull (strstr (help->out, "  move-data-dir  Move"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -528,6 +572,7 @@ main (int    argc,
   g_test_add ("/labdata/cli/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   g_test_add_func ("/labdata/cli/migrate/usage", test_usage);
+  g_test_add_func ("/labdata/cli/help-aligned", test_help_aligned);
   ADD ("migrate/nothing-found", test_nothing_found);
   ADD ("migrate/dry-run", test_dry_run);
   ADD ("migrate/migrate-and-rollback", test_migrate_and_rollback);

@@ -429,6 +429,75 @@ test_async (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* What the GUI asks before a move, and removing the old copy afterwards:
+ * the plan names the right place and refuses what the move would; removal
+ * refuses anything but an old store apart from the one in use. */
+static void
+test_plan_and_remove_old (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabMovePlan) plan = NULL;
+  g_autoptr(LabMovePlan) busy = NULL;
+  g_autoptr(LabMovePlan) inside = NULL;
+  g_autoptr(LabDataDir) moved = NULL;
+  g_auto(LabMoveResult) result = { 0 };
+  g_autofree char *empty = g_build_filename (f->tmp, "empty", NULL);
+  g_autofree char *full = g_build_filename (f->tmp, "full", NULL);
+  g_autofree char *full_file = g_build_filename (full, "notes.txt", NULL);
+  g_autofree char *into_full = g_build_filename (full, "labdata", NULL);
+  g_autofree char *inside_old = g_build_filename (f->old_root, "sub", NULL);
+  g_autofree char *tree_before = lab_test_tree_digest (f->old_root);
+
+  g_assert_cmpint (g_mkdir (empty, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (full, 0700), ==, 0);
+  lab_fixture_write_file (full_file, "keep me", -1);
+
+  /* An empty folder is used as it is; a folder with things gets labdata/. */
+  plan = lab_data_dir_move_plan (f->dir, empty, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (plan->new_root, ==, empty);
+  g_assert_cmpuint (plan->size, >, 70000);
+  g_assert_cmpuint (plan->free_space, >, 0);
+  busy = lab_data_dir_move_plan (f->dir, full, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (busy->new_root, ==, into_full);
+
+  /* Inside itself, or itself: refused, nothing written. */
+  inside = lab_data_dir_move_plan (f->dir, inside_old, &error);
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID);
+  g_assert_null (inside);
+  g_clear_error (&error);
+  g_assert_null (lab_data_dir_move_plan (f->dir, f->old_root, &error));
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  {
+    g_autofree char *tree = lab_test_tree_digest (f->old_root);
+
+    g_assert_cmpstr (tree, ==, tree_before);
+  }
+
+  moved = lab_data_dir_move (f->dir, plan->new_root, LAB_MOVE_FLAGS_NONE, &result, NULL, NULL,
+                             NULL, &error);
+  g_assert_no_error (error);
+
+  /* Not the folder in use, not one that holds no store. */
+  g_assert_false (lab_data_dir_remove_old (moved, plan->new_root, &error));
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (lab_data_dir_remove_old (moved, full, &error));
+  g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (full_file, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (lab_data_dir_get_db_path (moved), G_FILE_TEST_EXISTS));
+
+  /* The old copy, asked for afterwards. */
+  g_assert_true (g_file_test (f->old_root, G_FILE_TEST_IS_DIR));
+  g_assert_true (lab_data_dir_remove_old (moved, f->old_root, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (f->old_root, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -449,6 +518,7 @@ main (int    argc,
   ADD ("locked-store", test_locked_store);
   ADD ("cancel", test_cancel_and_empty_target);
   ADD ("async", test_async);
+  ADD ("plan-and-remove-old", test_plan_and_remove_old);
 
   ret = g_test_run ();
 

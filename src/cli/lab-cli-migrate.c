@@ -156,18 +156,6 @@ print_json (LabCli             *cli,
   return exit_code;
 }
 
-static gboolean
-any_skipped (LabMigrationReport *report)
-{
-  for (guint i = 0; i < lab_migration_report_get_n_sources (report); i++)
-    {
-      if (lab_migration_report_get_source_skipped (report, i))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static char *
 describe_plan (LabMigrationReport *report)
 {
@@ -326,10 +314,11 @@ lab_cli_cmd_migrate (LabCli  *cli,
           print_report (plan, TRUE);
           g_print (_("\nDry run: nothing was changed.\n"));
         }
-      return any_skipped (plan) ? LAB_CLI_EXIT_PROBLEMS : LAB_CLI_EXIT_OK;
+      return lab_migration_report_get_any_skipped (plan) ? LAB_CLI_EXIT_PROBLEMS : LAB_CLI_EXIT_OK;
     }
 
-  if (plan != NULL && !any_skipped (plan) && lab_migration_report_get_total_added (plan) > 0)
+  if (plan != NULL && !lab_migration_report_get_any_skipped (plan) &&
+      lab_migration_report_get_total_added (plan) > 0)
     {
       const char *root = lab_data_dir_get_root (lab_cli_get_data_dir (cli));
       g_autofree char *what = describe_plan (plan);

@@ -39,11 +39,17 @@ static const LabCliCommand commands[] = {
 static void
 print_help (void)
 {
+  int width = 0;
+
+  /* The summaries line up after the longest command name. */
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    width = MAX (width, (int) g_utf8_strlen (commands[i].name, -1));
+
   g_print (_("Usage:\n  labdata-cli [--data-dir DIR] [--json] COMMAND [OPTION…]\n\n"));
   g_print (_("Browse, search and look after a LabData store.\n\n"));
   g_print (_("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    g_print ("  %-*s  %s\n", width, commands[i].name, _(commands[i].summary));
   g_print (_("\nGlobal options, before or after the command:\n"
              "  --data-dir DIR   Use the store in DIR (default: $LABDATA_DIR, then the\n"
              "                   place it was moved to, then $XDG_DATA_HOME/labdata)\n"

@@ -876,3 +876,258 @@ lab_data_dir_move_finish (GAsyncResult   *result,
 
   return moved;
 }
+
+/**
+ * lab_move_plan_free:
+ */
+void
+lab_move_plan_free (LabMovePlan *plan)
+{
+  if (plan == NULL)
+    return;
+
+  g_free (plan->new_root);
+  g_free (plan);
+}
+
+static gboolean
+is_empty_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) == NULL;
+}
+
+/**
+ * lab_data_dir_move_plan:
+ * @dir: the data directory in use
+ * @chosen: the folder a person chose to move it to
+ *
+ * Says where lab_data_dir_move() should put @dir when a person chose
+ * @chosen (a folder picked in a file chooser usually exists and holds other
+ * things: then the data goes into a new `labdata` folder inside it), how much
+ * it copies and how much room there is. Nothing is written.
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set when the move
+ *   cannot be done there (the same place, one inside the other, no room)
+ */
+LabMovePlan *
+lab_data_dir_move_plan (LabDataDir  *dir,
+                        const char  *chosen,
+                        GError     **error)
+{
+  g_autoptr(LabMovePlan) plan = g_new0 (LabMovePlan, 1);
+  g_autofree char *canonical = NULL;
+  const char *old_root;
+
+  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), NULL);
+  g_return_val_if_fail (chosen != NULL, NULL);
+
+  old_root = lab_data_dir_get_root (dir);
+  canonical = g_canonicalize_filename (chosen, NULL);
+
+  if (!lab_data_dir_exists (dir))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND,
+                   _("There is no store in “%s” to move"), old_root);
+      return NULL;
+    }
+
+  if (g_file_test (canonical, G_FILE_TEST_IS_DIR) && !is_empty_folder (canonical) &&
+      !g_str_equal (canonical, old_root))
+    plan->new_root = g_build_filename (canonical, "labdata", NULL);
+  else
+    plan->new_root = g_steal_pointer (&canonical);
+
+  {
+    Move mv = { 0 };
+    LabMoveResult result = { 0 };
+    gboolean ok;
+
+    mv.dir = dir;
+    mv.old_root = old_root;
+    mv.new_root = plan->new_root;
+    mv.result = &result;
+    ok = check_target (&mv, error);
+    if (!ok)
+      return NULL;
+    plan->size = mv.total;
+  }
+
+  plan->free_space = free_space_at (plan->new_root);
+  return g_steal_pointer (&plan);
+}
+
+/* Runs @thread_func in a thread with @dir and a string as the task's data. */
+static void
+run_with_dir (LabDataDir          *dir,
+              const char          *path,
+              gpointer             source_tag,
+              GTaskThreadFunc      thread_func,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_object_set_data_full (G_OBJECT (task), "dir", g_object_ref (dir), g_object_unref);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, thread_func);
+}
+
+static void
+plan_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LabDataDir *dir = g_object_get_data (G_OBJECT (task), "dir");
+  LabMovePlan *plan;
+  GError *error = NULL;
+
+  plan = lab_data_dir_move_plan (dir, task_data, &error);
+  if (plan == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, plan, (GDestroyNotify) lab_move_plan_free);
+}
+
+/**
+ * lab_data_dir_move_plan_async:
+ *
+ * Runs lab_data_dir_move_plan() in a thread (it measures the store).
+ */
+void
+lab_data_dir_move_plan_async (LabDataDir          *dir,
+                              const char          *chosen,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (LAB_IS_DATA_DIR (dir));
+  g_return_if_fail (chosen != NULL);
+
+  run_with_dir (dir, chosen, lab_data_dir_move_plan_async, plan_thread, cancellable, callback,
+                user_data);
+}
+
+/**
+ * lab_data_dir_move_plan_finish:
+ *
+ * Returns: (transfer full): the plan, or %NULL with @error set
+ */
+LabMovePlan *
+lab_data_dir_move_plan_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_data_dir_move_plan_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * lab_data_dir_remove_old:
+ * @current: the data directory now in use
+ * @old_root: the place it was moved from
+ *
+ * Removes the old copy left by lab_data_dir_move() without
+ * %LAB_MOVE_REMOVE_OLD, when a person said so afterwards. It refuses a
+ * folder that is, holds or is inside the one in use, and a folder that does
+ * not hold a store: a wrong path never costs data.
+ *
+ * Returns: %TRUE when the old copy is gone
+ */
+gboolean
+lab_data_dir_remove_old (LabDataDir  *current,
+                         const char  *old_root,
+                         GError     **error)
+{
+  g_autofree char *old = NULL;
+  g_autoptr(LabDataDir) old_dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *root;
+
+  g_return_val_if_fail (LAB_IS_DATA_DIR (current), FALSE);
+  g_return_val_if_fail (old_root != NULL, FALSE);
+
+  old = g_canonicalize_filename (old_root, NULL);
+  root = lab_data_dir_get_root (current);
+  if (is_inside (old, root) || is_inside (root, old))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_INVALID,
+                   _("“%s” is not removed: the data folder in use is “%s”"), old, root);
+      return FALSE;
+    }
+
+  old_dir = lab_data_dir_new (old);
+  if (!lab_data_dir_exists (old_dir))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND,
+                   _("“%s” does not hold a LabData store; nothing was removed"), old);
+      return FALSE;
+    }
+
+  if (!lab_rm_rf (old, &local_error))
+    {
+      g_set_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_FAILED,
+                   _("The old copy could not be removed completely: %s"), local_error->message);
+      return FALSE;
+    }
+
+  {
+    g_autoptr(JsonObject) details = json_object_new ();
+
+    json_object_set_string_member (details, "removed", old);
+    lab_oplog_append (current, "remove-old-data-dir", details, NULL);
+  }
+
+  return TRUE;
+}
+
+static void
+remove_old_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  LabDataDir *current = g_object_get_data (G_OBJECT (task), "dir");
+  GError *error = NULL;
+
+  if (lab_data_dir_remove_old (current, task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * lab_data_dir_remove_old_async:
+ *
+ * Runs lab_data_dir_remove_old() in a thread.
+ */
+void
+lab_data_dir_remove_old_async (LabDataDir          *current,
+                               const char          *old_root,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (LAB_IS_DATA_DIR (current));
+  g_return_if_fail (old_root != NULL);
+
+  run_with_dir (current, old_root, lab_data_dir_remove_old_async, remove_old_thread, cancellable,
+                callback, user_data);
+}
+
+gboolean
+lab_data_dir_remove_old_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_data_dir_remove_old_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

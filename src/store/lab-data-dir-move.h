@@ -65,4 +65,46 @@ LabDataDir *lab_data_dir_move_finish   (GAsyncResult         *result,
                                         LabMoveResult        *move_result,
                                         GError              **error);
 
+/**
+ * LabMovePlan:
+ * @new_root: where the data folder would go: the chosen folder when it is
+ *   empty or new, else a `labdata` folder inside it
+ * @size: bytes to copy
+ * @free_space: bytes free where @new_root would be
+ *
+ * What moving the data folder to a chosen place means, for a confirmation.
+ */
+typedef struct
+{
+  char *new_root;
+  guint64 size;
+  guint64 free_space;
+} LabMovePlan;
+
+void        lab_move_plan_free         (LabMovePlan          *plan);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabMovePlan, lab_move_plan_free)
+
+LabMovePlan *lab_data_dir_move_plan    (LabDataDir           *dir,
+                                        const char           *chosen,
+                                        GError              **error);
+void        lab_data_dir_move_plan_async (LabDataDir         *dir,
+                                          const char         *chosen,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+LabMovePlan *lab_data_dir_move_plan_finish (GAsyncResult     *result,
+                                            GError          **error);
+
+gboolean    lab_data_dir_remove_old    (LabDataDir           *current,
+                                        const char           *old_root,
+                                        GError              **error);
+void        lab_data_dir_remove_old_async (LabDataDir        *current,
+                                           const char        *old_root,
+                                           GCancellable      *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer           user_data);
+gboolean    lab_data_dir_remove_old_finish (GAsyncResult     *result,
+                                            GError          **error);
+
 G_END_DECLS

@@ -165,6 +165,26 @@ lab_migration_report_get_source_skipped (LabMigrationReport *self,
   return g_array_index (self->sources, LabMigrationSourceReport, index).skipped;
 }
 
+/**
+ * lab_migration_report_get_any_skipped:
+ *
+ * Returns: whether any source was left out; lab_migrate() refuses such a set
+ *   as a whole, so a plan with one cannot be carried out as it is
+ */
+gboolean
+lab_migration_report_get_any_skipped (LabMigrationReport *self)
+{
+  g_return_val_if_fail (LAB_IS_MIGRATION_REPORT (self), FALSE);
+
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      if (g_array_index (self->sources, LabMigrationSourceReport, i).skipped)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static gint64
 sum_counts (LabMigrationReport *self,
             int                 source,

@@ -46,6 +46,7 @@ LabLegacySource   *lab_migration_report_get_source          (LabMigrationReport 
                                                              guint               index);
 gboolean           lab_migration_report_get_source_skipped  (LabMigrationReport *self,
                                                              guint               index);
+gboolean           lab_migration_report_get_any_skipped     (LabMigrationReport *self);
 gint64             lab_migration_report_get_added           (LabMigrationReport *self,
                                                              int                 source,
                                                              const char         *table);
