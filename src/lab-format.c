@@ -54,10 +54,10 @@ lab_format_relative_time (gint64 usec,
     return g_date_time_format (when, _("%A"));
   if (g_date_time_get_year (today) == g_date_time_get_year (when))
     /* Translators: a day of this year, see g_date_time_format() */
-    return g_date_time_format (when, _("%e %B"));
+    return g_date_time_format (when, _("%-e %B"));
 
   /* Translators: a day of another year, see g_date_time_format() */
-  return g_date_time_format (when, _("%e %B %Y"));
+  return g_date_time_format (when, _("%-e %B %Y"));
 }
 
 /**
@@ -84,7 +84,7 @@ lab_format_date_time (gint64 usec)
     return g_strdup ("");
 
   /* Translators: a full date and time, see g_date_time_format() */
-  return lab_timestamp_format_local (usec, _("%e %B %Y, %H:%M:%S"));
+  return lab_timestamp_format_local (usec, _("%-e %B %Y, %H:%M:%S"));
 }
 
 /**
