@@ -8,6 +8,7 @@
 #include "lab-data-page.h"
 #include "lab-health-section.h"
 #include "lab-store-summary.h"
+#include "lab-usage-section.h"
 
 /**
  * LabDataPage:
@@ -109,6 +110,7 @@ lab_data_page_class_init (LabDataPageClass *klass)
 
   /* The sections, in the order of lab-data-page.ui. */
   g_type_ensure (LAB_TYPE_HEALTH_SECTION);
+  g_type_ensure (LAB_TYPE_USAGE_SECTION);
   g_type_ensure (LAB_TYPE_STORE_SUMMARY);
 }
 
