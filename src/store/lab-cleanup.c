@@ -1378,6 +1378,8 @@ out:
 
 /**
  * lab_cleanup_run_policy:
+ * @now: the time retention counts back from, µs since the epoch; 0 for now
+ *   (the scheduler passes its own clock's)
  *
  * The automatic clean-up (after the nightly backup, when
  * `auto_backup.cleanup_after` is on): plans with the store's policies and
@@ -1387,12 +1389,18 @@ out:
  */
 LabCleanupResult *
 lab_cleanup_run_policy (LabDataDir       *dir,
+                        gint64            now,
                         LabProgressFunc   progress,
                         gpointer          progress_data,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  g_autoptr(LabCleanupPlan) plan = lab_cleanup_plan (dir, NULL, cancellable, error);
+  g_autoptr(LabCleanupPlan) plan = NULL;
+  LabCleanupOptions options;
+
+  lab_cleanup_options_init (&options);
+  options.now = now;
+  plan = lab_cleanup_plan (dir, &options, cancellable, error);
 
   if (plan == NULL)
     return NULL;
