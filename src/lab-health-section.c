@@ -334,6 +334,9 @@ show_report (LabHealthSection *self)
     if (lab_check_report_get_level (report) == LAB_CHECK_QUICK)
       /* Translators: "Quick check 14:05"; the argument is a time or a date */
       checked = g_strdup_printf (_("Quick check %s"), when);
+    else if (lab_check_report_get_level (report) == LAB_CHECK_DEEP)
+      /* Translators: "Thorough check 14:05"; the argument is a time or a date */
+      checked = g_strdup_printf (_("Thorough check %s"), when);
     else
       /* Translators: "Full check 14:05"; the argument is a time or a date */
       checked = g_strdup_printf (_("Full check %s"), when);

@@ -600,7 +600,13 @@ plan_files (LabDataDir         *dir,
 
 /* What backup retention lets go (lab_backup_retention_plan(): pinned
  * backups and the newest good ones always stay). Workspace objects that only
- * these backups hold go with them: one more item says how much they take. */
+ * these backups hold go with them: one more item says how much they take.
+ *
+ * The backups/damaged_…/ folders a restore keeps of a store too damaged to
+ * back up are in no category, on purpose: they are the only copy of what
+ * that store held, which a person may still want to pick through, and no
+ * age makes that safe to guess. The usage counts them under backups; a
+ * person deletes them. */
 static gboolean
 plan_backups (LabDataDir      *dir,
               LabConfig       *config,
