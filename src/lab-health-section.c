@@ -11,6 +11,7 @@
 #include "lab-backup.h"
 #include "lab-format.h"
 #include "lab-health-section.h"
+#include "lab-usage.h"
 
 /**
  * LabHealthSection:
@@ -63,9 +64,6 @@ static GParamSpec *properties[N_PROPS];
 
 /* Figures older than this are collected again when the page is shown. */
 #define STALE_USEC (10 * G_USEC_PER_SEC)
-/* Below this much free space (or twice the database) the disk is "low", as
- * lab_usage_is_space_low() says. */
-#define LOW_SPACE_MINIMUM (G_GUINT64_CONSTANT (1) << 30)
 
 typedef struct
 {
@@ -125,7 +123,7 @@ show_figures (LabHealthSection *self,
   g_autofree char *database = g_format_size (figures->database);
   g_autofree char *free_space = g_format_size (figures->free_space);
   gboolean low = figures->disk_size > 0 &&
-                 figures->free_space < MAX (LOW_SPACE_MINIMUM, 2 * figures->database);
+                 figures->free_space < lab_usage_low_space_threshold (figures->database);
 
   if (figures->last_backup != NULL)
     {

@@ -342,14 +342,16 @@ test_chart (Fixture       *fixture,
   run_app (fixture, chart_scenario);
 }
 
-static LabCleanupDialog *
-find_dialog (LabApplication *app)
+/* A window of @type, not necessarily the application's (dialogs are only
+ * transient for its window). */
+static gpointer
+find_toplevel (GType type)
 {
   g_autoptr(GList) windows = gtk_window_list_toplevels ();
 
   for (GList *l = windows; l != NULL; l = l->next)
     {
-      if (LAB_IS_CLEANUP_DIALOG (l->data))
+      if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
         return l->data;
     }
 
@@ -359,7 +361,7 @@ find_dialog (LabApplication *app)
 static gboolean
 dialog_planned (gpointer data)
 {
-  LabCleanupDialog *dialog = find_dialog (data);
+  LabCleanupDialog *dialog = find_toplevel (LAB_TYPE_CLEANUP_DIALOG);
 
   return dialog != NULL && lab_cleanup_dialog_get_plan (dialog) != NULL;
 }
@@ -418,8 +420,8 @@ cleanup_scenario (Fixture *fixture)
   LabCleanupPlan *shown;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->usage), "usage.clean-up", NULL));
-  lab_test_wait_until (dialog_planned, fixture->app);
-  dialog = find_dialog (fixture->app);
+  lab_test_wait_until (dialog_planned, NULL);
+  dialog = find_toplevel (LAB_TYPE_CLEANUP_DIALOG);
   shown = lab_cleanup_dialog_get_plan (dialog);
 
   expected = lab_cleanup_plan (fixture->store.dir, NULL, NULL, &error);
@@ -450,7 +452,7 @@ cleanup_scenario (Fixture *fixture)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "cleanup.apply", NULL));
   g_assert_true (lab_cleanup_dialog_get_busy (dialog));
-  lab_test_wait_until (dialog_planned, fixture->app);
+  lab_test_wait_until (dialog_planned, NULL);
   g_assert_cmpuint (lab_cleanup_dialog_get_reclaimed (dialog), >, 0);
 
   /* Exactly the listed items are gone; starred things and left-out
@@ -513,20 +515,6 @@ test_cleanup (Fixture       *fixture,
   run_app (fixture, cleanup_scenario);
 }
 
-static LabPreferencesWindow *
-find_preferences (LabApplication *app)
-{
-  g_autoptr(GList) windows = gtk_window_list_toplevels ();
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    {
-      if (LAB_IS_PREFERENCES_WINDOW (l->data))
-        return l->data;
-    }
-
-  return NULL;
-}
-
 /* The Cleanup preferences write the store's config.json. */
 static void
 preferences_scenario (Fixture *fixture)
@@ -538,7 +526,7 @@ preferences_scenario (Fixture *fixture)
   GtkWidget *editor;
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
-  preferences = find_preferences (fixture->app);
+  preferences = find_toplevel (LAB_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   group = LAB_CLEANUP_GROUP (lab_test_find_descendant (GTK_WIDGET (preferences),
                                                        LAB_TYPE_CLEANUP_GROUP));
