@@ -30,6 +30,7 @@ struct _LabCleanupDialog
   gboolean busy;
   gboolean applying;
   guint64 reclaimed;
+  guint left_out;        /* mask of 1 << category unticked, kept across plans */
   GtkWidget *category_rows[LAB_CLEANUP_N_CATEGORIES];  /* AdwExpanderRow */
   GtkWidget *category_checks[LAB_CLEANUP_N_CATEGORIES];
   guint n_listed[LAB_CLEANUP_N_CATEGORIES];
@@ -99,6 +100,10 @@ check_toggled_cb (GtkCheckButton   *check,
     return;
 
   lab_cleanup_plan_set_included (self->plan, category, gtk_check_button_get_active (check));
+  if (gtk_check_button_get_active (check))
+    self->left_out &= ~(1u << category);
+  else
+    self->left_out |= 1u << category;
   update_totals (self);
 }
 
@@ -245,6 +250,11 @@ plan_cb (GObject      *object,
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
+
+  /* What the person left out stays out when the plan is made again. */
+  for (guint c = 0; c < LAB_CLEANUP_N_CATEGORIES; c++)
+    if (self->left_out & (1u << c))
+      lab_cleanup_plan_set_included (new_plan, c, FALSE);
 
   g_set_object (&self->plan, new_plan);
   set_busy (self, FALSE, FALSE);

@@ -477,8 +477,11 @@ cleanup_scenario (Fixture *fixture)
                      g_str_has_prefix (key, "backups/"));
     }
 
-  /* The dialog planned again: the left-out snapshots are still to go. */
+  /* The dialog planned again: the left-out snapshots are still there, and
+   * still left out. */
   shown = lab_cleanup_dialog_get_plan (dialog);
+  g_assert_false (lab_cleanup_plan_get_included (shown, LAB_CLEANUP_SNAPSHOTS));
+  g_assert_true (lab_cleanup_plan_get_included (shown, LAB_CLEANUP_ANALYTICS));
   g_assert_cmpuint (lab_cleanup_plan_get_category_count (shown, LAB_CLEANUP_ARCHIVED_SESSIONS),
                     ==, 0);
   {
