@@ -448,7 +448,8 @@ finished_cb (LabHealthSection *self,
              const char       *message,
              gboolean          failed)
 {
-  if (message != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  /* Said even if the person went to another page meanwhile. */
+  if (message != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
 
   /* Repairs, restores and compacting change the figures. */
