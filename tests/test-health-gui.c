@@ -5,10 +5,12 @@
 
 #include <gtk/gtk.h>
 
+#include "lab-backup.h"
 #include "lab-cleanup-dialog.h"
 #include "lab-cleanup-group.h"
 #include "lab-config.h"
 #include "lab-demo.h"
+#include "lab-format.h"
 #include "lab-health-section.h"
 #include "lab-preferences-window.h"
 #include "lab-test-app.h"
@@ -29,6 +31,7 @@ typedef struct
   LabHealthSection *health;
   LabUsageSection *usage;
   GPtrArray *messages;   /* what the health monitor said, for the toasts */
+  char *backup_date;     /* the date the restore dialog must show */
 } Fixture;
 
 typedef void (*Scenario) (Fixture *fixture);
@@ -149,6 +152,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_ptr_array_unref (fixture->messages);
+  g_free (fixture->backup_date);
   lab_test_store_teardown (&fixture->store, NULL);
 }
 
@@ -518,6 +522,83 @@ test_cleanup (Fixture       *fixture,
   run_app (fixture, cleanup_scenario);
 }
 
+static gboolean
+restore_asked (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+report_ok (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return monitor_idle (fixture) &&
+         lab_check_report_get_status (shown_report (fixture)) == LAB_CHECK_STATUS_OK;
+}
+
+/* A damaged database: the start-up check says so at the top, with Restore
+ * from Backup…, which asks first, naming the backup's date, then restores
+ * it; the check after says the data is fine again. */
+static void
+restore_scenario (Fixture *fixture)
+{
+  LabCheckReport *report = shown_report (fixture);
+  const char *backup = fixture->backup_date;
+  AdwMessageDialog *dialog;
+
+  g_assert_cmpint (lab_check_report_get_level (report), ==, LAB_CHECK_QUICK);
+  g_assert_cmpint (lab_check_report_get_status (report), ==, LAB_CHECK_STATUS_ERRORS);
+  g_assert_cmpint (find_kind (report, LAB_CHECK_FINDING_DATABASE_DAMAGED), >=, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->health), "health.restore",
+                                             NULL));
+  lab_test_wait_until (restore_asked, NULL);
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), backup));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "restore"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+
+  adw_message_dialog_response (dialog, "restore");
+  lab_test_wait_until (report_ok, fixture);
+  g_assert_true (has_message (fixture, "restore:ok:"));
+}
+
+static void
+test_restore (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const char *path = lab_data_dir_get_db_path (fixture->store.dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabBackupInfo) info = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *date = NULL;
+  gint64 root, page_size;
+  FILE *file;
+
+  name = lab_backup_create (fixture->store.dir, LAB_BACKUP_KIND_MANUAL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  info = lab_backup_get (fixture->store.dir, name, &error);
+  g_assert_no_error (error);
+  date = lab_format_date_time (lab_backup_info_get_created_at (info));
+
+  /* An index page zeroed, as a bad disk would: the store opens, quick_check
+   * fails. */
+  root = count (fixture, "SELECT rootpage FROM sqlite_schema WHERE name = 'analytics_timestamp'");
+  page_size = count (fixture, "PRAGMA page_size");
+  close_db (fixture);
+  page = g_malloc0 (page_size);
+  file = fopen (path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, (root - 1) * page_size, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (page, 1, page_size, file), ==, (gsize) page_size);
+  fclose (file);
+
+  fixture->backup_date = g_steal_pointer (&date);
+  run_app (fixture, restore_scenario);
+}
+
 /* The Cleanup preferences write the store's config.json. */
 static void
 preferences_scenario (Fixture *fixture)
@@ -588,6 +669,7 @@ main (int    argc,
   ADD ("compact", test_compact);
   ADD ("chart", test_chart);
   ADD ("cleanup", test_cleanup);
+  ADD ("restore", test_restore);
   ADD ("preferences", test_preferences);
 
 #undef ADD
