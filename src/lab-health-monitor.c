@@ -56,6 +56,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 #define DATA_KEY "lab-health-monitor"
+/* Seconds from the store's opening to the start-up check. */
+#define START_UP_CHECK_DELAY 3
 
 static void
 set_report (LabHealthMonitor *self,
@@ -200,9 +202,11 @@ weak_ref_free (gpointer data)
  * lab_health_monitor_start_up_check:
  * @store: the store the application just opened
  *
- * Runs the quick check (quick_check and the schema version) once the main
- * loop is idle, so after the window is presented and its first frame drawn,
- * and in a thread of its own: it never delays the window.
+ * Runs the quick check (quick_check and the schema version) in a thread of
+ * its own, a few seconds after the store opened: the window is presented
+ * and its first list drawn by then. Started at once, it read the whole
+ * database beside the first list's query, on two cores, and the list came
+ * about 100 ms later on the 1,000,000-message store.
  */
 void
 lab_health_monitor_start_up_check (LabStore *store)
@@ -212,7 +216,8 @@ lab_health_monitor_start_up_check (LabStore *store)
   g_return_if_fail (LAB_IS_STORE (store));
 
   g_weak_ref_init (ref, store);
-  g_idle_add_full (G_PRIORITY_LOW, start_up_check_cb, ref, weak_ref_free);
+  g_timeout_add_seconds_full (G_PRIORITY_LOW, START_UP_CHECK_DELAY, start_up_check_cb, ref,
+                              weak_ref_free);
 }
 
 static void
@@ -526,6 +531,16 @@ lab_health_monitor_init (LabHealthMonitor *self)
   g_weak_ref_init (&self->store, NULL);
 }
 
+/* The store is gone (the application quits): what runs for it stops. */
+static void
+store_gone_cb (gpointer  data,
+               GObject  *where_the_object_was)
+{
+  LabHealthMonitor *self = data;
+
+  g_cancellable_cancel (self->cancellable);
+}
+
 /**
  * lab_health_monitor_get_for_store:
  *
@@ -557,6 +572,7 @@ lab_health_monitor_get_for_store (LabStore *store)
                            lab_check_report_get_checked_at (self->report)))
         g_set_object (&self->report, last);
     }
+  g_object_weak_ref (G_OBJECT (store), store_gone_cb, self);
   g_object_set_data_full (G_OBJECT (store), DATA_KEY, self, g_object_unref);
 
   return self;
