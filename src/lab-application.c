@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application-private.h"
+#include "lab-health-monitor.h"
 #include "lab-migrate-offer.h"
 #include "lab-window.h"
 
@@ -71,6 +72,8 @@ open_cb (GObject      *object,
   g_clear_object (&self->opening);
   if (g_set_object (&self->store, store))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+
+  lab_health_monitor_start_up_check (store);
 
   /* Actions on the store work from now on. */
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),

@@ -6,8 +6,10 @@
 #include <adwaita.h>
 
 #include "lab-data-page.h"
+#include "lab-health-section.h"
 #include "lab-legacy-section.h"
 #include "lab-store-summary.h"
+#include "lab-usage-section.h"
 
 /**
  * LabDataPage:
@@ -108,6 +110,8 @@ lab_data_page_class_init (LabDataPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "labdatapage");
 
   /* The sections, in the order of lab-data-page.ui. */
+  g_type_ensure (LAB_TYPE_HEALTH_SECTION);
+  g_type_ensure (LAB_TYPE_USAGE_SECTION);
   g_type_ensure (LAB_TYPE_STORE_SUMMARY);
   g_type_ensure (LAB_TYPE_LEGACY_SECTION);
 }

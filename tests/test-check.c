@@ -447,6 +447,51 @@ test_restore_not_a_database (LabTestStore  *store,
   }
 }
 
+/* A message's text changed under the index (its trigger lost): every row
+ * still has its entry, so only the word-by-word deep check sees it. */
+static void
+test_fts_words_stale (LabTestStore  *store,
+                      gconstpointer  data)
+{
+  g_autoptr(LabCheckReport) full = NULL;
+  g_autoptr(LabCheckReport) deep = NULL;
+  g_autoptr(LabCheckReport) after = NULL;
+  g_autoptr(LabCheckReport) last = NULL;
+  g_autoptr(GError) error = NULL;
+  LabCheckFinding *finding;
+
+  demo_store (store);
+  exec_sql (store, "DROP TRIGGER messages_fts_update;"
+                   "UPDATE messages SET content = 'zebra quartz xylophone'"
+                   " WHERE message_no = (SELECT min(message_no) FROM messages);"
+                   /* The trigger back, as the migration wrote it. */
+                   "CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, author,"
+                   " message_no ON messages BEGIN"
+                   "  INSERT INTO messages_fts (messages_fts, rowid, content, author)"
+                   "    VALUES ('delete', old.message_no, old.content, old.author);"
+                   "  INSERT INTO messages_fts (rowid, content, author)"
+                   "    VALUES (new.message_no, new.content, new.author);"
+                   " END;");
+  g_clear_object (&store->db);
+
+  full = check (store, LAB_CHECK_FULL);
+  assert_clean (full);
+
+  deep = check (store, LAB_CHECK_DEEP);
+  g_assert_cmpint (lab_check_report_get_level (deep), ==, LAB_CHECK_DEEP);
+  finding = assert_only_problem (deep, LAB_CHECK_FINDING_FTS_INCONSISTENT);
+  g_assert_cmpstr (lab_check_finding_get_subject (finding), ==, "messages_fts");
+  g_assert_cmpint (lab_check_finding_get_repair (finding), ==, LAB_CHECK_REPAIR_REBUILD_INDEX);
+
+  /* Stored under its own level, beside the full check's. */
+  last = lab_check_load_last (store->dir, LAB_CHECK_DEEP, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lab_check_report_get_status (last), ==, LAB_CHECK_STATUS_ERRORS);
+
+  after = repair (store, deep);
+  assert_clean (after);
+}
+
 static void
 test_fts_row_deleted (LabTestStore  *store,
                       gconstpointer  data)
@@ -956,6 +1001,7 @@ main (int    argc,
   ADD ("restore-damaged", test_restore_damaged);
   ADD ("restore-not-a-database", test_restore_not_a_database);
   ADD ("fts-row-deleted", test_fts_row_deleted);
+  ADD ("fts-words-stale", test_fts_words_stale);
   ADD ("orphan-folder", test_orphan_folder);
   ADD ("orphan-file", test_orphan_file);
   ADD ("missing-file", test_missing_file);

@@ -290,6 +290,30 @@ test_vacuum (LabTestStore  *store,
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 }
 
+/* No room on the disk for the copy compacting writes: a clear refusal, and
+ * nothing changes. The disk's free space is faked: a full disk cannot be made
+ * on demand. */
+static void
+test_vacuum_no_space (LabTestStore  *store,
+                      gconstpointer  data)
+{
+  g_autoptr(LabTestRun) run = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  make_demo (store);
+  before = lab_test_tree_digest (store->root);
+
+  g_setenv ("LABDATA_TEST_FREE_SPACE", "4096", TRUE);
+  run = lab_test_run_cli ("--data-dir", store->root, "vacuum", NULL);
+  g_unsetenv ("LABDATA_TEST_FREE_SPACE");
+
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "not enough free space"));
+  after = lab_test_tree_digest (store->root);
+  g_assert_cmpstr (before, ==, after);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -306,6 +330,7 @@ main (int    argc,
   ADD ("usage", test_usage);
   ADD ("cleanup", test_cleanup);
   ADD ("vacuum", test_vacuum);
+  ADD ("vacuum-no-space", test_vacuum_no_space);
 
   return g_test_run ();
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -441,6 +444,114 @@ test_retention_after_run (Fixture       *fixture,
   g_assert_error (error, LAB_STORE_ERROR, LAB_STORE_ERROR_NOT_FOUND);
 }
 
+static gint64
+count_sessions (Fixture    *fixture,
+                const char *id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  stmt = lab_db_prepare (lab_test_store_open (&fixture->store),
+                         "SELECT count(*) FROM sessions WHERE id = ?", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  return n;
+}
+
+static void
+read_oplog (Fixture  *fixture,
+            char    **contents)
+{
+  g_autofree char *path = g_build_filename (lab_data_dir_get_logs_path (fixture->store.dir),
+                                            "operations.jsonl", NULL);
+
+  if (!g_file_get_contents (path, contents, NULL, NULL))
+    *contents = g_strdup ("");
+}
+
+/* Archived sessions idle since 10 days after D0: old by the scheduler's clock
+ * at D0 + 60 days (retention 30), not by the real one, which is before then. */
+static void
+add_archived_sessions (Fixture *fixture)
+{
+  LabDb *db = lab_test_store_open (&fixture->store);
+
+  lab_test_add_session (db, "old-archived", "Old archived",
+                        "{\"archived\": true, \"created_at\": \"2026-12-01T00:00:00.000Z\","
+                        " \"last_activity_at\": \"2026-12-02T00:00:00.000Z\"}");
+  lab_test_add_session (db, "old-starred", "Old starred",
+                        "{\"archived\": true, \"starred\": true,"
+                        " \"created_at\": \"2026-12-01T00:00:00.000Z\","
+                        " \"last_activity_at\": \"2026-12-02T00:00:00.000Z\"}");
+  set_config (fixture, LAB_CONFIG_ARCHIVED_SESSION_DAYS, "30");
+}
+
+static void
+test_cleanup_after_run (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *log = NULL;
+
+  add_archived_sessions (fixture);
+  set_config (fixture, LAB_CONFIG_AUTO_CLEANUP, "true");
+
+  run_once_at (fixture, D0 + 60 * DAY + 2 * HOUR);
+  g_assert_cmpuint (fixture->n_failed, ==, 0);
+
+  /* Deleted by the policy, at the scheduler's time; starred kept. */
+  g_assert_cmpint (count_sessions (fixture, "old-archived"), ==, 0);
+  g_assert_cmpint (count_sessions (fixture, "old-starred"), ==, 1);
+
+  /* Recorded: the clean-up's own entry in the operations log. */
+  read_oplog (fixture, &log);
+  g_assert_nonnull (strstr (log, "\"cleanup\""));
+  g_assert_nonnull (strstr (log, "archived-sessions/old-archived"));
+}
+
+static void
+test_no_cleanup_unless_asked (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  /* auto_backup.cleanup_after is off by default. */
+  add_archived_sessions (fixture);
+
+  run_once_at (fixture, D0 + 60 * DAY + 2 * HOUR);
+  g_assert_cmpint (count_sessions (fixture, "old-archived"), ==, 1);
+}
+
+static void
+test_cleanup_failure_keeps_backup (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *log = NULL;
+  g_autofree char *lock_path = NULL;
+  int lock;
+
+  add_archived_sessions (fixture);
+  set_config (fixture, LAB_CONFIG_AUTO_CLEANUP, "true");
+
+  /* Another clean-up holds the lock: this one fails, the backup does not,
+   * and the failure is recorded. */
+  lock_path = g_build_filename (lab_data_dir_get_data_path (fixture->store.dir), ".cleanup.lock",
+                                NULL);
+  lock = g_open (lock_path, O_RDWR | O_CREAT, 0600);
+  g_assert_cmpint (lock, >=, 0);
+  g_assert_cmpint (flock (lock, LOCK_EX | LOCK_NB), ==, 0);
+
+  run_once_at (fixture, D0 + 60 * DAY + 2 * HOUR);
+  close (lock);
+
+  g_assert_cmpuint (fixture->n_failed, ==, 0);
+  g_assert_nonnull (fixture->last_name);
+  g_assert_cmpint (count_sessions (fixture, "old-archived"), ==, 1);
+  read_oplog (fixture, &log);
+  g_assert_nonnull (strstr (log, "\"trigger\":\"auto-backup\""));
+  g_assert_nonnull (strstr (log, "\"ok\":false"));
+}
+
 static void
 test_stop_cancels (Fixture       *fixture,
                    gconstpointer  data)
@@ -500,6 +611,9 @@ main (int    argc,
   ADD ("disabled", test_disabled);
   ADD ("damaged-settings", test_damaged_settings);
   ADD ("retention-after-run", test_retention_after_run);
+  ADD ("cleanup-after-run", test_cleanup_after_run);
+  ADD ("no-cleanup-unless-asked", test_no_cleanup_unless_asked);
+  ADD ("cleanup-failure-keeps-backup", test_cleanup_failure_keeps_backup);
   ADD ("stop-cancels", test_stop_cancels);
   ADD ("real-timer", test_real_timer);
 

@@ -32,7 +32,8 @@ G_DEFINE_FINAL_TYPE (LabCheckReport, lab_check_report, G_TYPE_OBJECT)
 
 G_DEFINE_ENUM_TYPE (LabCheckLevel, lab_check_level,
   G_DEFINE_ENUM_VALUE (LAB_CHECK_QUICK, "quick"),
-  G_DEFINE_ENUM_VALUE (LAB_CHECK_FULL, "full"))
+  G_DEFINE_ENUM_VALUE (LAB_CHECK_FULL, "full"),
+  G_DEFINE_ENUM_VALUE (LAB_CHECK_DEEP, "deep"))
 
 G_DEFINE_ENUM_TYPE (LabCheckStatus, lab_check_status,
   G_DEFINE_ENUM_VALUE (LAB_CHECK_STATUS_OK, "ok"),

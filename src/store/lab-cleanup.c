@@ -600,7 +600,13 @@ plan_files (LabDataDir         *dir,
 
 /* What backup retention lets go (lab_backup_retention_plan(): pinned
  * backups and the newest good ones always stay). Workspace objects that only
- * these backups hold go with them: one more item says how much they take. */
+ * these backups hold go with them: one more item says how much they take.
+ *
+ * The backups/damaged_…/ folders a restore keeps of a store too damaged to
+ * back up are in no category, on purpose: they are the only copy of what
+ * that store held, which a person may still want to pick through, and no
+ * age makes that safe to guess. The usage counts them under backups; a
+ * person deletes them. */
 static gboolean
 plan_backups (LabDataDir      *dir,
               LabConfig       *config,
@@ -1378,6 +1384,8 @@ out:
 
 /**
  * lab_cleanup_run_policy:
+ * @now: the time retention counts back from, µs since the epoch; 0 for now
+ *   (the scheduler passes its own clock's)
  *
  * The automatic clean-up (after the nightly backup, when
  * `auto_backup.cleanup_after` is on): plans with the store's policies and
@@ -1387,12 +1395,18 @@ out:
  */
 LabCleanupResult *
 lab_cleanup_run_policy (LabDataDir       *dir,
+                        gint64            now,
                         LabProgressFunc   progress,
                         gpointer          progress_data,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  g_autoptr(LabCleanupPlan) plan = lab_cleanup_plan (dir, NULL, cancellable, error);
+  g_autoptr(LabCleanupPlan) plan = NULL;
+  LabCleanupOptions options;
+
+  lab_cleanup_options_init (&options);
+  options.now = now;
+  plan = lab_cleanup_plan (dir, &options, cancellable, error);
 
   if (plan == NULL)
     return NULL;

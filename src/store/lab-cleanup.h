@@ -89,6 +89,7 @@ LabCleanupResult *lab_cleanup_apply_finish  (LabDataDir               *dir,
                                              GError                  **error);
 
 LabCleanupResult *lab_cleanup_run_policy    (LabDataDir               *dir,
+                                             gint64                    now,
                                              LabProgressFunc           progress,
                                              gpointer                  progress_data,
                                              GCancellable             *cancellable,

@@ -603,8 +603,12 @@ lab_rm_rf (const char  *path,
  * @path: a file or folder
  * @n_files: (out) (optional): the number of regular files counted
  *
- * Sums the apparent sizes of the regular files at or below @path (as `du -sb`
- * does), without following symbolic links. Missing paths count as zero.
+ * Sums the apparent sizes of the regular files at or below @path, without
+ * following symbolic links: what the files hold (the store summary's sizes,
+ * the room a move of the data folder needs). It is not `du -sb`, which also counts each
+ * folder's own size (its directory entries, 4 KiB and up) and a file with
+ * several hard links once; lab_usage_measure_path() measures as `du -sb`.
+ * Missing or unreadable paths count as zero.
  */
 guint64
 lab_path_disk_usage (const char *path,

@@ -6,9 +6,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "lab-backup-private.h"
+#include "lab-cleanup.h"
 #include "lab-config.h"
 #include "lab-error.h"
 #include "lab-fileutil.h"
+#include "lab-oplog.h"
 #include "lab-scheduler.h"
 #include "lab-timestamp.h"
 
@@ -257,6 +259,29 @@ run_data_free (gpointer data)
 }
 
 static void
+run_cleanup (LabScheduler *self,
+             RunData      *run,
+             GCancellable *cancellable)
+{
+  g_autoptr(LabCleanupResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  result = lab_cleanup_run_policy (self->dir, run->now, lab_progress_report, self->progress,
+                                   cancellable, &error);
+  if (result == NULL)
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+      g_autoptr(GError) log_error = NULL;
+
+      json_object_set_string_member (details, "trigger", "auto-backup");
+      json_object_set_boolean_member (details, "ok", FALSE);
+      json_object_set_string_member (details, "error", error->message);
+      if (!lab_oplog_append (self->dir, "cleanup", details, &log_error))
+        g_debug ("Cannot log the clean-up: %s", log_error->message);
+    }
+}
+
+static void
 run_thread (GTask        *task,
             gpointer      source_object,
             gpointer      task_data,
@@ -305,6 +330,12 @@ run_thread (GTask        *task,
   if (config == NULL ||
       !lab_backup_prune (self->dir, config, run->now, NULL, NULL, cancellable, &error))
     g_warning ("Cannot apply the backup retention: %s", error->message);
+
+  /* Then the automatic clean-up, if the policies ask for it; it logs itself
+   * in the operations log, and so is a failure of it, which does not make the
+   * backup fail either. */
+  if (config != NULL && lab_config_get_boolean (config, LAB_CONFIG_AUTO_CLEANUP))
+    run_cleanup (self, run, cancellable);
 
   g_task_return_boolean (task, TRUE);
 }

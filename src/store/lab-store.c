@@ -939,6 +939,7 @@ collect_info_thread (GTask        *task,
 {
   LabStore *self = source_object;
   g_autoptr(LabDb) db = NULL;
+  LabStoreInfo *info;
   GError *error = NULL;
 
   db = lab_db_open (self->dir, LAB_DB_OPEN_DEFAULT, &error);
@@ -949,8 +950,10 @@ collect_info_thread (GTask        *task,
     }
 
   lab_db_set_cancellable (db, cancellable);
-  return_pointer (task, lab_store_info_collect (db, &error),
-                  (GDestroyNotify) lab_store_info_free, error);
+  /* Collected first: the order in which arguments are evaluated is not
+   * defined, and @error must be read after it is set. */
+  info = lab_store_info_collect (db, &error);
+  return_pointer (task, info, (GDestroyNotify) lab_store_info_free, error);
 }
 
 /**

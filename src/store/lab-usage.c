@@ -1099,8 +1099,21 @@ lab_usage_get_low_space_threshold (LabUsage *self)
 {
   g_return_val_if_fail (LAB_IS_USAGE (self), 0);
 
-  return MAX (LOW_SPACE_MINIMUM,
-              2 * (self->db_file_size + self->categories_bytes[LAB_USAGE_WAL]));
+  return lab_usage_low_space_threshold (self->db_file_size +
+                                        self->categories_bytes[LAB_USAGE_WAL]);
+}
+
+/**
+ * lab_usage_low_space_threshold:
+ * @database_size: the database file and its write-ahead log, in bytes
+ *
+ * Returns: the free space below which LabData warns, for a database of
+ *   @database_size: twice it, and at least 1 GiB
+ */
+guint64
+lab_usage_low_space_threshold (guint64 database_size)
+{
+  return MAX (LOW_SPACE_MINIMUM, 2 * database_size);
 }
 
 gboolean

@@ -72,6 +72,7 @@ guint64       lab_usage_get_page_size      (LabUsage            *self);
 guint64       lab_usage_get_free_space     (LabUsage            *self);
 guint64       lab_usage_get_disk_size      (LabUsage            *self);
 guint64       lab_usage_get_low_space_threshold (LabUsage       *self);
+guint64       lab_usage_low_space_threshold (guint64         database_size);
 gboolean      lab_usage_is_space_low       (LabUsage            *self);
 GListModel   *lab_usage_get_categories     (LabUsage            *self);
 GListModel   *lab_usage_get_btrees         (LabUsage            *self);
