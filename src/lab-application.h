@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "lab-progress.h"
+#include "lab-scheduler.h"
 #include "lab-store.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,8 @@ LabStore       *lab_application_get_store         (LabApplication *self);
 const char     *lab_application_get_error_message (LabApplication *self);
 LabProgress    *lab_application_get_demo_progress (LabApplication *self);
 void            lab_application_open_store        (LabApplication *self);
+LabScheduler   *lab_application_get_scheduler     (LabApplication *self);
+guint           lab_application_get_n_notifications (LabApplication *self,
+                                                     const char    **title);
 
 G_END_DECLS
