@@ -503,6 +503,37 @@ restore_action (GSimpleAction *action,
                             self->cancellable, restore_job_cb, job_new (self, name));
 }
 
+/* Puts the section's top at the top of the page, once it is laid out (the
+ * focus moving into it scrolled only enough to show its first button). */
+static gboolean
+scroll_to_section (GtkWidget     *section,
+                   GdkFrameClock *clock,
+                   gpointer       data)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (section, GTK_TYPE_SCROLLED_WINDOW);
+  double x = 0;
+  double y = 0;
+
+  if (scrolled != NULL && gtk_widget_translate_coordinates (section, scrolled, 0, 0, &x, &y))
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - 12);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+focus_section (gpointer data)
+{
+  GtkWidget *section = data;
+
+  gtk_widget_child_focus (section, GTK_DIR_TAB_FORWARD);
+  gtk_widget_add_tick_callback (section, scroll_to_section, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 show_backups_action (GSimpleAction *action,
                      GVariant      *parameter,
@@ -510,8 +541,9 @@ show_backups_action (GSimpleAction *action,
 {
   LabBackupsSection *section = show_backups (user_data);
 
+  /* Focus moves into the section, which scrolls the page to it. */
   if (section != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (section));
+    g_idle_add_full (G_PRIORITY_LOW, focus_section, g_object_ref (section), g_object_unref);
 }
 
 /**

@@ -135,6 +135,9 @@ update_actions (LabBackupsSection *self)
   gboolean busy = self->cancellable != NULL;
   gboolean ready = self->store != NULL && !busy;
 
+  if (self->progress_box == NULL)
+    return;
+
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], ready);
 
@@ -150,6 +153,10 @@ update_status (LabBackupsSection *self)
   LabBackupInfo *last_good;
   gint64 now = g_get_real_time ();
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->backups));
+
+  /* Disposed, with an operation finishing. */
+  if (self->last_good_row == NULL)
+    return;
 
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (backups, g_list_model_get_item (G_LIST_MODEL (self->backups), i));
@@ -406,7 +413,8 @@ end_operation (LabBackupsSection *self)
   if (self->progress != NULL)
     g_signal_handlers_disconnect_by_data (self->progress, self);
   g_clear_object (&self->progress);
-  gtk_widget_set_visible (self->progress_box, FALSE);
+  if (self->progress_box != NULL)
+    gtk_widget_set_visible (self->progress_box, FALSE);
   update_actions (self);
   g_application_release (g_application_get_default ());
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -418,7 +426,7 @@ progress_changed_cb (LabBackupsSection *self)
   double fraction;
   const char *message;
 
-  if (self->progress == NULL)
+  if (self->progress == NULL || self->progress_bar == NULL)
     return;
 
   fraction = lab_progress_get_fraction (self->progress);
@@ -483,6 +491,12 @@ create_cb (GObject      *object,
     {
       end_operation (self);
       toast_error (self, error, _("Could not back up: %s"), error->message);
+      return;
+    }
+
+  if (self->progress_label == NULL)
+    {
+      end_operation (self);
       return;
     }
 
@@ -797,7 +811,7 @@ collect_now_cb (GObject      *object,
   data->now = lab_store_collect_info_finish (LAB_STORE (object), result, &error);
   end_operation (data->self);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || data->self->list_box == NULL)
     {
       toast_error (data->self, error, "%s", error->message);
       restore_data_free (data);
@@ -837,6 +851,12 @@ verify_before_restore_cb (GObject      *object,
       end_operation (self);
       lab_backups_section_reload (self);
       toast (self, message);
+      return;
+    }
+
+  if (self->progress_label == NULL)
+    {
+      end_operation (self);
       return;
     }
 
@@ -1106,8 +1126,9 @@ lab_backups_section_dispose (GObject *object)
   LabBackupsSection *self = (LabBackupsSection *) object;
 
   g_cancellable_cancel (self->list_cancellable);
-  /* An operation in progress finishes on its own (it holds a reference);
-   * its dialog goes with the window. */
+  /* The window is going (the application quits): an operation in progress
+   * stops, leaving nothing behind, and finishes in its callback. */
+  g_cancellable_cancel (self->cancellable);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->scheduler != NULL)
