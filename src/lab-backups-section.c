@@ -772,11 +772,11 @@ ask_restore (RestoreData *data)
       guint n = g_strv_length (data->sessions);
 
       g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
-                                                 "The chosen session is replaced by its state in "
+                                                 "%u chosen session is replaced by its state in "
                                                  "the backup of %s, with its messages and files; "
                                                  "nothing else changes. The present state is "
                                                  "backed up first.",
-                                                 "The %u chosen sessions are replaced by their "
+                                                 "%u chosen sessions are replaced by their "
                                                  "state in the backup of %s, with their messages "
                                                  "and files; nothing else changes. The present "
                                                  "state is backed up first.", n),

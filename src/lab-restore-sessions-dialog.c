@@ -34,6 +34,7 @@ struct _LabRestoreSessionsDialog
   char *query;
   guint offset;
   gboolean loading;
+  gboolean setting_text;
 
   GtkStack *stack;
   AdwStatusPage *error_page;
@@ -192,6 +193,9 @@ open_cb (GObject      *object,
 static void
 search_changed_cb (LabRestoreSessionsDialog *self)
 {
+  if (self->setting_text)
+    return;
+
   lab_restore_sessions_dialog_set_query (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
@@ -435,8 +439,11 @@ lab_restore_sessions_dialog_set_query (LabRestoreSessionsDialog *self,
 
   g_free (self->query);
   self->query = g_strdup (query);
+  /* Setting the text empties the entry first, which is a search too. */
+  self->setting_text = TRUE;
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), query ? query : "") != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), query ? query : "");
+  self->setting_text = FALSE;
   reload (self);
 }
 
