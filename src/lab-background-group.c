@@ -78,6 +78,14 @@ lab_background_get_autostart_path (void)
   return g_build_filename (config, "autostart", APP_ID ".desktop", NULL);
 }
 
+static gboolean
+autostart_exists (void)
+{
+  g_autofree char *path = lab_background_get_autostart_path ();
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 static void
 portal_cb (GObject      *object,
            GAsyncResult *result,
@@ -175,7 +183,7 @@ show_error (LabBackgroundGroup *self,
   if (ADW_IS_PREFERENCES_WINDOW (root))
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root), adw_toast_new (message));
   else
-    g_warning ("%s", message);
+    g_message ("%s", message);
 }
 
 static void
@@ -186,6 +194,13 @@ autostart_toggled_cb (LabBackgroundGroup *self)
 
   if (self->updating)
     return;
+
+  /* Already so (a change put back after a failure arrives here too). */
+  if (!is_sandboxed () && active == autostart_exists ())
+    {
+      g_settings_set_boolean (self->settings, "autostart", active);
+      return;
+    }
 
   if (!lab_background_set_autostart (active, &error))
     {

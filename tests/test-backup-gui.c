@@ -595,7 +595,22 @@ typedef struct
 {
   guint n_notify;
   char *summary;
+  gboolean owned;
 } FakeServer;
+
+static void
+name_acquired_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         data)
+{
+  ((FakeServer *) data)->owned = TRUE;
+}
+
+static gboolean
+name_acquired (gpointer data)
+{
+  return ((FakeServer *) data)->owned;
+}
 
 static void
 fake_method_call (GDBusConnection       *connection,
@@ -714,7 +729,9 @@ test_scheduler (Fixture       *fixture,
                                                  &error);
   g_assert_no_error (error);
   owner_id = g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications",
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+                                           G_BUS_NAME_OWNER_FLAGS_NONE, name_acquired_cb, NULL,
+                                           &server, NULL);
+  lab_test_wait_until (name_acquired, &server);
   the_server = &server;
 
   config = lab_config_load (fixture->store.dir, &error);
@@ -824,8 +841,11 @@ main (int    argc,
   ADD ("restore-sessions", test_restore_sessions);
   ADD ("pin-delete", test_pin_delete);
   ADD ("old-backup-warning", test_old_backup);
-  ADD ("scheduler-notification", test_scheduler);
   ADD ("autostart", test_autostart);
+  /* Last: an application started in this process after this one crashes in
+   * GIO (a stack overflow freeing a long chain of objects from a main-loop
+   * source) — not understood yet, see the report of the backup-gui branch. */
+  ADD ("scheduler-notification", test_scheduler);
 
   return g_test_run ();
 }
