@@ -210,6 +210,7 @@ _lab_application_install_actions (LabApplication *self)
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  _lab_application_install_backup_actions (self);
 
   /* Until the store is open. */
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),

@@ -18,9 +18,22 @@ struct _LabApplication
   LabProgress *demo_progress;
   GCancellable *cancellable;
   GSettings *settings;
+  LabScheduler *scheduler;     /* automatic backups, once the store is open */
+  gboolean start_in_background;
+  gboolean background_held;
+  gboolean quitting;
+  guint n_notifications;
+  char *last_notification;
 };
 
 void _lab_application_install_actions   (LabApplication *self);
+void _lab_application_install_backup_actions (LabApplication *self);
+void _lab_application_start_scheduler   (LabApplication *self,
+                                         LabStore       *store);
+void _lab_application_set_background    (LabApplication *self);
+gboolean _lab_application_activate_background (LabApplication *self);
+void _lab_application_backup_startup    (LabApplication *self);
+void _lab_application_backup_shutdown   (LabApplication *self);
 void _lab_application_set_demo_progress (LabApplication *self,
                                          LabProgress    *progress);
 

@@ -27,6 +27,7 @@ enum {
   PROP_STORE,
   PROP_ERROR_MESSAGE,
   PROP_DEMO_PROGRESS,
+  PROP_SCHEDULER,
   N_PROPS
 };
 
@@ -37,6 +38,8 @@ static const GOptionEntry option_entries[] = {
     N_("Use the data folder DIR instead of $LABDATA_DIR or ~/.local/share/labdata"),
     N_("DIR") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start without a window and keep running for scheduled backups"), NULL },
   { NULL }
 };
 
@@ -70,6 +73,7 @@ open_cb (GObject      *object,
 
   set_error_message (self, NULL);
   g_clear_object (&self->opening);
+  _lab_application_start_scheduler (self, store);
   if (g_set_object (&self->store, store))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 
@@ -118,6 +122,9 @@ lab_application_handle_local_options (GApplication *app,
       lab_application_set_data_dir (self, data_dir);
     }
 
+  if (g_variant_dict_contains (options, "background"))
+    _lab_application_set_background (self);
+
   return G_APPLICATION_CLASS (lab_application_parent_class)->handle_local_options (app, options);
 }
 
@@ -154,6 +161,7 @@ lab_application_startup (GApplication *app)
   apply_color_scheme (self);
 
   _lab_application_install_actions (self);
+  _lab_application_backup_startup (self);
 
   /* Opened here, off the main thread, so that the window can show at once. */
   lab_application_open_store (self);
@@ -163,6 +171,9 @@ static void
 lab_application_activate (GApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (_lab_application_activate_background (LAB_APPLICATION (app)))
+    return;
 
   if (window == NULL)
     window = GTK_WINDOW (lab_window_new (LAB_APPLICATION (app)));
@@ -187,6 +198,7 @@ lab_application_dispose (GObject *object)
   LabApplication *self = (LabApplication *) object;
 
   g_cancellable_cancel (self->cancellable);
+  _lab_application_backup_shutdown (self);
   g_clear_object (&self->opening);
   g_clear_object (&self->store);
   g_clear_object (&self->dir);
@@ -230,6 +242,9 @@ lab_application_get_property (GObject    *object,
     case PROP_DEMO_PROGRESS:
       g_value_set_object (value, self->demo_progress);
       break;
+    case PROP_SCHEDULER:
+      g_value_set_object (value, self->scheduler);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -261,6 +276,9 @@ lab_application_class_init (LabApplicationClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DEMO_PROGRESS] =
     g_param_spec_object ("demo-progress", NULL, NULL, LAB_TYPE_PROGRESS,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL, LAB_TYPE_SCHEDULER,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "lab-progress.h"
+#include "lab-scheduler.h"
 #include "lab-store.h"
 
 G_BEGIN_DECLS
@@ -26,5 +27,8 @@ void            lab_application_open_store        (LabApplication *self);
 LabDataDir     *lab_application_get_dir           (LabApplication *self);
 void            lab_application_switch_data_dir   (LabApplication *self,
                                                    LabDataDir     *dir);
+LabScheduler   *lab_application_get_scheduler     (LabApplication *self);
+guint           lab_application_get_n_notifications (LabApplication *self,
+                                                     const char    **title);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "lab-backups-section.h"
 #include "lab-data-page.h"
 #include "lab-health-section.h"
 #include "lab-legacy-section.h"
@@ -111,6 +112,7 @@ lab_data_page_class_init (LabDataPageClass *klass)
 
   /* The sections, in the order of lab-data-page.ui. */
   g_type_ensure (LAB_TYPE_HEALTH_SECTION);
+  g_type_ensure (LAB_TYPE_BACKUPS_SECTION);
   g_type_ensure (LAB_TYPE_USAGE_SECTION);
   g_type_ensure (LAB_TYPE_STORE_SUMMARY);
   g_type_ensure (LAB_TYPE_LEGACY_SECTION);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lab-appearance-group.h"
+#include "lab-background-group.h"
 #include "lab-cleanup-group.h"
 #include "lab-data-folder-group.h"
 #include "lab-history-group.h"
@@ -45,6 +46,7 @@ lab_preferences_window_class_init (LabPreferencesWindowClass *klass)
   /* The groups, in the order of lab-preferences-window.ui. */
   g_type_ensure (LAB_TYPE_APPEARANCE_GROUP);
   g_type_ensure (LAB_TYPE_HISTORY_GROUP);
+  g_type_ensure (LAB_TYPE_BACKGROUND_GROUP);
   g_type_ensure (LAB_TYPE_DATA_FOLDER_GROUP);
   g_type_ensure (LAB_TYPE_CLEANUP_GROUP);
 }

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include "lab-backup.h"
 #include "lab-browse.h"
 #include "lab-test-async.h"
 #include "lab-test-util.h"
@@ -194,6 +195,38 @@ test_single_instance (LabTestStore  *store,
   wait_exit_ok (primary);
 }
 
+static gboolean
+has_backup (gpointer data)
+{
+  LabDataDir *dir = data;
+  g_autoptr(GPtrArray) backups = lab_backup_list (dir, NULL);
+
+  return backups != NULL && backups->len > 0 && lab_backup_info_is_good (g_ptr_array_index (backups, 0));
+}
+
+/* `labdata --background`: no window, kept running; `gapplication action
+ * com.example.LabData backup` makes a verified backup in it, and `quit`
+ * ends it with status 0. */
+static void
+test_background (LabTestStore  *store,
+                 gconstpointer  data)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  NameWait name_wait = { bus, FALSE };
+
+  process = launch (store->root, "--background");
+  lab_test_wait_until (name_owned, &name_wait);
+
+  lab_test_wait_until (action_enabled, &(ActionWait) { bus, "backup" });
+  g_assert_false (process_done (process));
+  activate_action (bus, "backup");
+  lab_test_wait_until (has_backup, store->dir);
+
+  activate_action (bus, "quit");
+  wait_exit_ok (process);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -208,6 +241,8 @@ main (int    argc,
 
   g_test_add ("/labdata/gui/dbus/single-instance", LabTestStore, NULL, lab_test_store_setup,
               test_single_instance, lab_test_store_teardown);
+  g_test_add ("/labdata/gui/dbus/background", LabTestStore, NULL, lab_test_store_setup,
+              test_background, lab_test_store_teardown);
 
   return g_test_run ();
 }

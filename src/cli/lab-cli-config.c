@@ -26,7 +26,7 @@ lab_cli_cmd_config (LabCli  *cli,
                                         _("Show the store's policies, one of them, or set one. "
                                           "Keys: auto_backup.enabled, auto_backup.time (HH:MM), "
                                           "auto_backup.compression (none, gzip, zstd), "
-                                          "auto_backup.notify_success, auto_backup.cleanup_after, "
+                                          "auto_backup.cleanup_after, "
                                           "retention.backup_days, retention.backup_keep_min, "
                                           "retention.archived_session_days, retention.snapshot_days, "
                                           "retention.analytics_days, retention.archive_days, "

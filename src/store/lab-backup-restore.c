@@ -1413,3 +1413,54 @@ lab_backup_restore_finish (LabDataDir    *dir,
 
   return TRUE;
 }
+
+/**
+ * lab_backup_list_sessions:
+ * @db: a backup's database (lab_backup_open_database())
+ * @query: (nullable): only sessions whose id starts with it or whose title
+ *   contains it
+ * @offset: how many to skip
+ * @limit: how many at most
+ *
+ * A page of the sessions a backup holds, most recently active first: what
+ * "Restore Sessions…" offers.
+ *
+ * Returns: (transfer full) (element-type LabSession): the sessions, or %NULL
+ *   with @error set
+ */
+GPtrArray *
+lab_backup_list_sessions (LabDb       *db,
+                          const char  *query,
+                          guint        offset,
+                          guint        limit,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (LAB_IS_DB (db), NULL);
+
+  if (query != NULL && query[0] == '\0')
+    query = NULL;
+
+  stmt = lab_db_prepare (db, "SELECT " LAB_SESSION_COLUMNS " FROM sessions s"
+                             " WHERE ?1 IS NULL OR substr (s.id, 1, length (?1)) = ?1"
+                             " OR instr (lower (s.title), lower (?1)) > 0"
+                             " ORDER BY s.last_activity_at DESC, s.id LIMIT ?2 OFFSET ?3",
+                         error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, query, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  sqlite3_bind_int64 (stmt, 3, offset);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (sessions, lab_session_new_from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    return (lab_db_set_error (db, error, rc, NULL), NULL);
+
+  return g_steal_pointer (&sessions);
+}

@@ -2700,3 +2700,113 @@ lab_backup_load_files (LabDataDir  *dir,
 
   return g_steal_pointer (&files);
 }
+
+static void
+list_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *backups;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  backups = lab_backup_list (source_object, &error);
+  if (backups == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, backups, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * lab_backup_list_async:
+ *
+ * Runs lab_backup_list() in a thread: it reads every sidecar, which a
+ * window must not wait for.
+ */
+void
+lab_backup_list_async (LabDataDir          *dir,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LAB_IS_DATA_DIR (dir));
+
+  task = g_task_new (dir, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_backup_list_async);
+  g_task_run_in_thread (task, list_thread);
+}
+
+/**
+ * lab_backup_list_finish:
+ *
+ * Returns: (transfer full) (element-type LabBackupInfo): the backups, newest
+ *   first, or %NULL with @error set
+ */
+GPtrArray *
+lab_backup_list_finish (LabDataDir    *dir,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, dir), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_backup_list_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+delete_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (!lab_backup_delete (source_object, task_data, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * lab_backup_delete_async:
+ * @name: a backup's name
+ *
+ * Runs lab_backup_delete() in a thread (it waits for a backup in progress
+ * and removes the objects nothing lists any more).
+ */
+void
+lab_backup_delete_async (LabDataDir          *dir,
+                         const char          *name,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LAB_IS_DATA_DIR (dir));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (dir, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_backup_delete_async);
+  g_task_set_task_data (task, g_strdup (name), g_free);
+  g_task_run_in_thread (task, delete_thread);
+}
+
+gboolean
+lab_backup_delete_finish (LabDataDir    *dir,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, dir), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_backup_delete_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -51,6 +51,13 @@ char          *lab_backup_create_finish   (LabDataDir           *dir,
 
 GPtrArray     *lab_backup_list            (LabDataDir           *dir,
                                            GError              **error);
+void           lab_backup_list_async      (LabDataDir           *dir,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+GPtrArray     *lab_backup_list_finish     (LabDataDir           *dir,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 LabBackupInfo *lab_backup_get             (LabDataDir           *dir,
                                            const char           *name,
                                            GError              **error);
@@ -73,6 +80,14 @@ LabDb         *lab_backup_open_database_finish (LabDataDir      *dir,
 
 gboolean       lab_backup_delete          (LabDataDir           *dir,
                                            const char           *name,
+                                           GError              **error);
+void           lab_backup_delete_async    (LabDataDir           *dir,
+                                           const char           *name,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean       lab_backup_delete_finish   (LabDataDir           *dir,
+                                           GAsyncResult         *result,
                                            GError              **error);
 gboolean       lab_backup_set_pinned      (LabDataDir           *dir,
                                            const char           *name,
@@ -118,6 +133,11 @@ void           lab_backup_restore_async   (LabDataDir           *dir,
 gboolean       lab_backup_restore_finish  (LabDataDir           *dir,
                                            GAsyncResult         *result,
                                            char                **pre_restore,
+                                           GError              **error);
+GPtrArray     *lab_backup_list_sessions   (LabDb                *db,
+                                           const char           *query,
+                                           guint                 offset,
+                                           guint                 limit,
                                            GError              **error);
 gboolean       lab_backup_recover         (LabDataDir           *dir,
                                            GError              **error);

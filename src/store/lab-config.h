@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 #define LAB_CONFIG_AUTO_BACKUP_ENABLED        "auto_backup.enabled"
 #define LAB_CONFIG_AUTO_BACKUP_TIME           "auto_backup.time"            /* "HH:MM" */
 #define LAB_CONFIG_AUTO_BACKUP_COMPRESSION    "auto_backup.compression"     /* none, gzip, zstd */
-#define LAB_CONFIG_AUTO_BACKUP_NOTIFY_SUCCESS "auto_backup.notify_success"
 #define LAB_CONFIG_AUTO_CLEANUP               "auto_backup.cleanup_after"
 #define LAB_CONFIG_BACKUP_DAYS                "retention.backup_days"
 #define LAB_CONFIG_BACKUP_KEEP_MIN            "retention.backup_keep_min"
