@@ -293,7 +293,7 @@ create_row (gpointer item,
     }
   else
     {
-      icon = "dialog-question-symbolic";
+      icon = "content-loading-symbolic";
       state_text = g_strdup (_("Not verified yet"));
     }
 

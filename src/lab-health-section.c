@@ -308,7 +308,7 @@ show_report (LabHealthSection *self)
 
   if (report == NULL)
     {
-      gtk_image_set_from_icon_name (self->status_icon, "dialog-question-symbolic");
+      gtk_image_set_from_icon_name (self->status_icon, "content-loading-symbolic");
       adw_action_row_set_subtitle (self->status_row,
                                    busy ? _("Checking…") : _("Not checked yet"));
       gtk_label_set_text (self->checked_label, "");
