@@ -357,7 +357,7 @@ show_found (LabMigrateAssistant *self)
                                                  : lab_legacy_default_locations ();
       g_autofree char *list = g_strjoinv ("\n", places);
       g_autofree char *description =
-        g_strdup_printf (_("Looked in:\n%s\n\nUse “Choose Folder or File…” on the Data page to "
+        g_strdup_printf (_("Looked in:\n%s\n\nUse “Choose Folder or File” on the Data page to "
                            "name another place."), list);
 
       adw_status_page_set_description (self->none_page, description);
@@ -496,7 +496,10 @@ fill_issues (LabMigrateAssistant *self,
 
   if (issues->len > MAX_ISSUE_ROWS)
     {
-      g_autofree char *more = g_strdup_printf (_("And %u more"), issues->len - MAX_ISSUE_ROWS);
+      guint n_more = issues->len - MAX_ISSUE_ROWS;
+      /* Translators: after the first items of a long list */
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %u more", "And %u more",
+                                                            n_more), n_more);
 
       add_row (self->issue_list, more, _("The migration log lists every one."));
     }
