@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "lab-data-page.h"
+#include "lab-archives-section.h"
 #include "lab-store-summary.h"
 
 /**
@@ -108,6 +109,7 @@ lab_data_page_class_init (LabDataPageClass *klass)
 
   /* The sections, in the order of lab-data-page.ui. */
   g_type_ensure (LAB_TYPE_STORE_SUMMARY);
+  g_type_ensure (LAB_TYPE_ARCHIVES_SECTION);
 }
 
 static void
