@@ -608,8 +608,8 @@ lab_import_dialog_init (LabImportDialog *self)
   self->state = "loading";
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_string_list_append (list, _("Skip (Keep Mine)"));
-  gtk_string_list_append (list, _("Replace with the Archive’s"));
+  gtk_string_list_append (list, _("Skip"));
+  gtk_string_list_append (list, _("Replace"));
   gtk_string_list_append (list, _("Keep Both"));
   adw_combo_row_set_model (self->policy_row, G_LIST_MODEL (list));
   policy_changed_cb (self);
