@@ -23,6 +23,7 @@
 
 #define IMPORT_DIALOG_KEY "lab-archive-import-dialog"
 #define PENDING_KEY "lab-archive-pending-files"
+#define EXPORT_DIALOG_KEY "lab-archive-export-dialog"
 
 static LabWindow *
 get_window (LabApplication *app)
@@ -206,6 +207,14 @@ lab_archive_actions_open_files (LabApplication  *app,
     }
 }
 
+static void
+export_dialog_gone_cb (LabWindow       *window,
+                       LabExportDialog *dialog)
+{
+  if (g_object_get_data (G_OBJECT (window), EXPORT_DIALOG_KEY) == dialog)
+    g_object_set_data (G_OBJECT (window), EXPORT_DIALOG_KEY, NULL);
+}
+
 /**
  * lab_archive_actions_show_export:
  *
@@ -228,7 +237,18 @@ lab_archive_actions_show_export (LabWindow *window)
   if (store == NULL)
     return NULL;
 
+  /* One export dialog a window: the one open comes forward. */
+  dialog = g_object_get_data (G_OBJECT (window), EXPORT_DIALOG_KEY);
+  if (dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (dialog));
+      return dialog;
+    }
+
   dialog = lab_export_dialog_new (GTK_WINDOW (window), store);
+  g_object_set_data (G_OBJECT (window), EXPORT_DIALOG_KEY, dialog);
+  g_signal_connect_object (dialog, "unrealize", G_CALLBACK (export_dialog_gone_cb), window,
+                           G_CONNECT_SWAPPED);
   if (session != NULL)
     {
       const char *ids[] = { lab_session_get_id (session), NULL };

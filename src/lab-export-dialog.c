@@ -38,6 +38,7 @@ struct _LabExportDialog
   gboolean close_when_done;
   GCancellable *count_cancellable;
   GCancellable *cancellable;
+  GCancellable *life;         /* cancelled when the dialog goes */
   LabProgress *progress;
   GtkFileChooserNative *chooser;
 
@@ -506,6 +507,8 @@ lab_export_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->count_cancellable);
   g_clear_object (&self->count_cancellable);
+  g_cancellable_cancel (self->life);
+  g_clear_object (&self->life);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -615,6 +618,7 @@ lab_export_dialog_init (LabExportDialog *self)
   g_autoptr(GtkStringList) participant_list = gtk_string_list_new (NULL);
 
   self->count = -1;
+  self->life = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_string_list_append (status_list, _("Any Status"));
@@ -649,7 +653,7 @@ lab_export_dialog_new (GtkWindow *parent,
                        NULL);
   self->store = g_object_ref (store);
   update_destination (self);
-  lab_store_list_participants_async (store, NULL, participants_cb, g_object_ref (self));
+  lab_store_list_participants_async (store, self->life, participants_cb, g_object_ref (self));
   update_count (self);
 
   return self;
@@ -848,7 +852,22 @@ lab_export_dialog_export (LabExportDialog *self)
       update_buttons (self);
       return;
     }
-  options->dest = g_strdup (self->dest);
+  if (self->dest != NULL)
+    options->dest = g_strdup (self->dest);
+  else
+    {
+      LabDataDir *dir = lab_store_get_data_dir (self->store);
+
+      /* The name shown is the name written: the time of the click. */
+      options->dest = lab_export_default_path (dir);
+      adw_action_row_set_subtitle (self->dest_row, options->dest);
+      if (!lab_mkdir_private (lab_data_dir_get_archives_path (dir), &error))
+        {
+          set_error (self, error->message);
+          update_buttons (self);
+          return;
+        }
+    }
 
   g_clear_object (&self->progress);
   self->progress = lab_progress_new ();

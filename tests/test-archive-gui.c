@@ -624,6 +624,9 @@ bad_choices_step (Step *step)
 
   lab_test_wait_until (count_known, dialog);
 
+  /* One export dialog a window: asking again brings it forward. */
+  g_assert_true (lab_archive_actions_show_export (step->window) == dialog);
+
   /* A search the search box would refuse. */
   lab_export_dialog_set_search_text (dialog, "\"unbalanced");
   lab_test_wait_until (count_known, dialog);
