@@ -471,19 +471,6 @@ stop_clicked_cb (LabExportDialog *self)
   g_cancellable_cancel (self->cancellable);
 }
 
-static void
-progress_cb (LabExportDialog *self)
-{
-  const char *message = lab_progress_get_message (self->progress);
-  double fraction = lab_progress_get_fraction (self->progress);
-
-  if (fraction >= 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  else
-    gtk_progress_bar_pulse (self->progress_bar);
-  gtk_progress_bar_set_text (self->progress_bar, message);
-}
-
 static gboolean
 lab_export_dialog_close_request (GtkWindow *window)
 {
@@ -871,10 +858,10 @@ lab_export_dialog_export (LabExportDialog *self)
 
   g_clear_object (&self->progress);
   self->progress = lab_progress_new ();
-  g_signal_connect_object (self->progress, "notify", G_CALLBACK (progress_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_progress_bar_set_text (self->progress_bar, _("Preparing the export"));
+  g_object_bind_property (self->progress, "fraction", self->progress_bar, "fraction",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->progress, "message", self->progress_bar, "text",
+                          G_BINDING_SYNC_CREATE);
 
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);

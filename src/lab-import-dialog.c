@@ -117,29 +117,16 @@ set_state (LabImportDialog *self,
 }
 
 static void
-progress_cb (LabImportDialog *self)
-{
-  const char *message = lab_progress_get_message (self->progress);
-  double fraction = lab_progress_get_fraction (self->progress);
-
-  if (fraction >= 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  else
-    gtk_progress_bar_pulse (self->progress_bar);
-  gtk_progress_bar_set_text (self->progress_bar, message);
-}
-
-static void
 start_progress (LabImportDialog *self,
                 const char      *title)
 {
   g_clear_object (&self->progress);
   self->progress = lab_progress_new ();
-  g_signal_connect_object (self->progress, "notify", G_CALLBACK (progress_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_object_bind_property (self->progress, "fraction", self->progress_bar, "fraction",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->progress, "message", self->progress_bar, "text",
+                          G_BINDING_SYNC_CREATE);
   adw_status_page_set_title (self->progress_page, title);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_progress_bar_set_text (self->progress_bar, NULL);
 
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
