@@ -738,6 +738,32 @@ test_transcript (Fixture       *f,
   run_app (f, &f->source, transcript_step);
 }
 
+/* Start-up finishes what an interrupted import left */
+
+static void
+nothing_step (Step *step)
+{
+}
+
+static void
+test_recover_at_start (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *data_path;
+  g_autofree char *abandoned = NULL;
+  g_autofree char *stage = NULL;
+
+  lab_test_store_open (&f->target);
+  g_clear_object (&f->target.db);
+  data_path = lab_data_dir_get_data_path (f->target.dir);
+  stage = g_build_filename (data_path, ".import-abandoned", NULL);
+  abandoned = g_build_filename (stage, "files", "s", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (abandoned, 0700), ==, 0);
+
+  run_app (f, &f->target, nothing_step);
+  g_assert_false (g_file_test (stage, G_FILE_TEST_EXISTS));
+}
+
 /* The real program over D-Bus */
 
 static void
@@ -791,6 +817,7 @@ main (int    argc,
   ADD ("open", test_open);
   ADD ("export-bad-choices", test_export_bad_choices);
   ADD ("transcript", test_transcript);
+  ADD ("recover-at-start", test_recover_at_start);
   ADD ("dbus-open", test_dbus_open);
 
   return g_test_run ();
