@@ -354,13 +354,13 @@ preview_cb (GObject      *object,
 }
 
 /**
- * lab_import_result_describe:
+ * lab_import_dialog_describe_result:
  *
  * Returns: (transfer full): one sentence for a person: what an import added,
  *   replaced, copied and skipped
  */
 char *
-lab_import_result_describe (const LabImportResult *result)
+lab_import_dialog_describe_result (const LabImportResult *result)
 {
   const LabTableInfo *tables;
   guint n_tables;
@@ -459,7 +459,7 @@ apply_cb (GObject      *object,
   parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   if (LAB_IS_WINDOW (parent))
     {
-      g_autofree char *text = lab_import_result_describe (self->result);
+      g_autofree char *text = lab_import_dialog_describe_result (self->result);
 
       lab_window_add_toast (LAB_WINDOW (parent), adw_toast_new (text));
       lab_window_show_view (LAB_WINDOW (parent), "sessions");

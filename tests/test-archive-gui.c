@@ -321,7 +321,7 @@ import_new_step (Step *step)
   g_assert_true (lab_import_preview_has_changes (lab_import_dialog_get_preview (dialog)));
 
   import_and_wait (step, dialog);
-  text = lab_import_result_describe (lab_import_dialog_get_result (dialog));
+  text = lab_import_dialog_describe_result (lab_import_dialog_get_result (dialog));
   g_assert_cmpstr (text, ==, "Imported 2 sessions");
 
   /* The list reloads by itself. */
