@@ -40,7 +40,6 @@ typedef struct
   LabApplication *app;
   LabWindow *window;
   gpointer data;
-  int arg;
 } Step;
 
 static void
@@ -109,22 +108,13 @@ step_cb (LabApplication *app,
 }
 
 static void
-run_app_with (Fixture      *f,
-              LabTestStore *store,
-              StepFunc      func,
-              int           arg)
-{
-  Step step = { f, NULL, NULL, (gpointer) func, arg };
-
-  lab_test_run_app (store->root, step_cb, &step);
-}
-
-static void
 run_app (Fixture      *f,
          LabTestStore *store,
          StepFunc      func)
 {
-  run_app_with (f, store, func, 0);
+  Step step = { f, NULL, NULL, (gpointer) func };
+
+  lab_test_run_app (store->root, step_cb, &step);
 }
 
 /* Export */
@@ -422,11 +412,13 @@ count_sessions (LabTestStore *store)
   return n;
 }
 
+/* Previews the archive, which conflicts with the store over one session, and
+ * imports it with @policy. */
 static void
-conflict_step (Step *step)
+import_conflict (Step            *step,
+                 LabImportPolicy  policy)
 {
   Fixture *f = step->fixture;
-  LabImportPolicy policy = step->arg;
   g_autoptr(LabImportDialog) dialog = open_preview (step, f->archive);
   g_autoptr(LabImportConflict) conflict = NULL;
   GListModel *conflicts;
@@ -481,34 +473,41 @@ import_quietly (Fixture *f)
 }
 
 static void
-test_conflict_policies (Fixture       *f,
-                        gconstpointer  data)
+conflicts_step (Step *step)
 {
+  Fixture *f = step->fixture;
   g_autofree char *title = NULL;
 
-  make_archive (f);
-  import_quietly (f);
-  set_title (&f->target, f->ids[0], "Renamed here");
-
   /* Skip: the store keeps its version. */
-  run_app_with (f, &f->target, conflict_step, LAB_IMPORT_SKIP);
+  import_conflict (step, LAB_IMPORT_SKIP);
   title = session_title (&f->target, f->ids[0]);
   g_assert_cmpstr (title, ==, "Renamed here");
   g_assert_cmpint (count_sessions (&f->target), ==, 2);
 
   /* Keep both: a copy with a new id beside the store's version. */
-  run_app_with (f, &f->target, conflict_step, LAB_IMPORT_KEEP_BOTH);
+  import_conflict (step, LAB_IMPORT_KEEP_BOTH);
   g_clear_pointer (&title, g_free);
   title = session_title (&f->target, f->ids[0]);
   g_assert_cmpstr (title, ==, "Renamed here");
   g_assert_cmpint (count_sessions (&f->target), ==, 3);
 
   /* Replace: the archive's version wins. */
-  run_app_with (f, &f->target, conflict_step, LAB_IMPORT_REPLACE);
+  import_conflict (step, LAB_IMPORT_REPLACE);
   g_clear_pointer (&title, g_free);
   title = session_title (&f->target, f->ids[0]);
   g_assert_cmpstr (title, ==, f->titles[0]);
   g_assert_cmpint (count_sessions (&f->target), ==, 3);
+}
+
+static void
+test_conflict_policies (Fixture       *f,
+                        gconstpointer  data)
+{
+  make_archive (f);
+  import_quietly (f);
+  set_title (&f->target, f->ids[0], "Renamed here");
+
+  run_app (f, &f->target, conflicts_step);
 }
 
 /* Hostile archives */
@@ -627,7 +626,7 @@ static void
 test_open (Fixture       *f,
            gconstpointer  data)
 {
-  Step step = { f, NULL, NULL, NULL, 0 };
+  Step step = { f, NULL, NULL, NULL };
 
   make_archive (f);
   run_app (f, &f->target, open_step);
