@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application-private.h"
+#include "lab-archive-actions.h"
 #include "lab-health-monitor.h"
 #include "lab-migrate-offer.h"
 #include "lab-window.h"
@@ -147,6 +148,8 @@ lab_application_startup (GApplication *app)
     { "win.show-sessions", { "<Alt>1", NULL } },
     { "win.show-data", { "<Alt>2", NULL } },
     { "win.reload", { "F5", "<Control>r", NULL } },
+    { "app.export", { "<Shift><Control>e", NULL } },
+    { "app.import", { "<Control>o", NULL } },
   };
 
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
@@ -187,9 +190,9 @@ lab_application_open (GApplication  *app,
                       int            n_files,
                       const char    *hint)
 {
-  /* Opening a .labdata archive shows the import preview (issue 5); until then
-   * the running window comes forward. */
+  /* The window first: the import preview of the file shows over it. */
   g_application_activate (app);
+  lab_archive_actions_open_files (LAB_APPLICATION (app), files, n_files);
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "lab-archives-section.h"
 #include "lab-backups-section.h"
 #include "lab-data-page.h"
 #include "lab-health-section.h"
@@ -115,6 +116,7 @@ lab_data_page_class_init (LabDataPageClass *klass)
   g_type_ensure (LAB_TYPE_BACKUPS_SECTION);
   g_type_ensure (LAB_TYPE_USAGE_SECTION);
   g_type_ensure (LAB_TYPE_STORE_SUMMARY);
+  g_type_ensure (LAB_TYPE_ARCHIVES_SECTION);
   g_type_ensure (LAB_TYPE_LEGACY_SECTION);
 }
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-archive-actions.h"
 #include "lab-window.h"
 
 /**
@@ -383,6 +384,7 @@ lab_window_init (LabWindow *self)
 
   self->settings = g_settings_new (LAB_SETTINGS_SCHEMA);
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+  lab_archive_actions_install_window (self);
   restore_size (self);
 
   g_signal_connect (self, "notify::application", G_CALLBACK (application_set_cb), NULL);

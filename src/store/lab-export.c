@@ -934,3 +934,111 @@ lab_export_run_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * lab_export_count_sessions:
+ * @db: the store
+ * @options: what to export; only the selection is used
+ * @cancellable: (nullable): stops the count
+ *
+ * Counts the sessions an export with @options would contain, choosing them
+ * exactly as lab_export_run() does (so a bad search query gives the same
+ * error). The export dialog shows it before anything is written.
+ *
+ * Returns: the number of sessions, or -1 with @error set
+ */
+gint64
+lab_export_count_sessions (LabDb                   *db,
+                           const LabExportOptions  *options,
+                           GCancellable            *cancellable,
+                           GError                 **error)
+{
+  gint64 n = -1;
+
+  g_return_val_if_fail (LAB_IS_DB (db), -1);
+  g_return_val_if_fail (options != NULL, -1);
+
+  if (filter_is_empty (options->filter) && options->query == NULL)
+    return lab_db_query_int64 (db, "SELECT count(*) FROM sessions", error);
+
+  lab_db_set_cancellable (db, cancellable);
+  if (lab_db_exec (db, "BEGIN", error) && select_sessions (db, options, cancellable, error))
+    n = lab_db_query_int64 (db, "SELECT count(*) FROM temp.lab_export_sessions", error);
+
+  if (!sqlite3_get_autocommit (lab_db_get_handle (db)))
+    lab_db_exec (db, "ROLLBACK", NULL);
+  lab_db_exec (db, "DROP TABLE IF EXISTS temp.lab_export_sessions", NULL);
+  lab_db_set_cancellable (db, NULL);
+
+  return n;
+}
+
+static void
+count_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  LabDataDir *dir = g_object_get_data (G_OBJECT (task), "dir");
+  g_autoptr(LabDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  db = lab_db_open (dir, LAB_DB_OPEN_NO_CREATE, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  n = lab_export_count_sessions (db, task_data, cancellable, &error);
+  if (n < 0)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, n);
+}
+
+/**
+ * lab_export_count_sessions_async:
+ * @dir: the data directory; the count opens its own connection
+ *
+ * Runs lab_export_count_sessions() in a worker thread.
+ */
+void
+lab_export_count_sessions_async (LabDataDir             *dir,
+                                 const LabExportOptions *options,
+                                 GCancellable           *cancellable,
+                                 GAsyncReadyCallback     callback,
+                                 gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LAB_IS_DATA_DIR (dir));
+  g_return_if_fail (options != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_export_count_sessions_async);
+  g_task_set_task_data (task, lab_export_options_copy (options),
+                        (GDestroyNotify) lab_export_options_free);
+  g_object_set_data_full (G_OBJECT (task), "dir", g_object_ref (dir), g_object_unref);
+  g_task_run_in_thread (task, count_thread);
+}
+
+/**
+ * lab_export_count_sessions_finish:
+ *
+ * Returns: the number of sessions, or -1 with @error set
+ */
+gint64
+lab_export_count_sessions_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lab_export_count_sessions_async,
+                        -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}

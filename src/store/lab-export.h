@@ -83,5 +83,16 @@ void             lab_export_run_async        (LabDataDir             *dir,
                                               gpointer                user_data);
 LabExportResult *lab_export_run_finish       (GAsyncResult           *result,
                                               GError                **error);
+gint64           lab_export_count_sessions   (LabDb                  *db,
+                                              const LabExportOptions *options,
+                                              GCancellable           *cancellable,
+                                              GError                **error);
+void             lab_export_count_sessions_async  (LabDataDir             *dir,
+                                                   const LabExportOptions *options,
+                                                   GCancellable           *cancellable,
+                                                   GAsyncReadyCallback     callback,
+                                                   gpointer                user_data);
+gint64           lab_export_count_sessions_finish (GAsyncResult           *result,
+                                                   GError                **error);
 
 G_END_DECLS

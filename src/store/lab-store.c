@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lab-store.h"
+#include "lab-import.h"
 
 /**
  * LabStore:
@@ -339,6 +340,13 @@ open_job (LabStore *self,
           LabDb    *db,
           GTask    *task)
 {
+  g_autoptr(GError) error = NULL;
+
+  /* An import interrupted after its commit gets its files moved into place,
+   * and staging folders nobody uses go, before anything is shown. */
+  if (!lab_import_recover (db, &error))
+    g_message ("Cannot finish an interrupted import: %s", error->message);
+
   g_task_return_boolean (task, TRUE);
 }
 
