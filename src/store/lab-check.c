@@ -1367,7 +1367,11 @@ lab_check_run (LabDataDir       *dir,
   if (db != NULL)
     {
       lab_db_set_cancellable (db, inner);
-      map_pages (db);
+      /* Only the full checks map the file: the quick one runs in the window's
+       * process at start-up, where a mapped database would count in its
+       * resident memory, page by page, up to the whole file. */
+      if (level >= LAB_CHECK_FULL)
+        map_pages (db);
 
       if (level >= LAB_CHECK_FULL)
         {
