@@ -329,3 +329,36 @@ lab_test_run_free (LabTestRun *run)
   g_free (run->err);
   g_free (run);
 }
+
+/**
+ * lab_test_parse_json:
+ * @text: what a command printed with --json
+ *
+ * Returns: (transfer full): @text parsed; the test fails if it is not JSON
+ */
+JsonNode *
+lab_test_parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+/**
+ * lab_test_parse_object:
+ * @text: what a command printed with --json
+ *
+ * Returns: (transfer full): @text parsed; the test fails if it is not a JSON
+ *   object
+ */
+JsonObject *
+lab_test_parse_object (const char *text)
+{
+  g_autoptr(JsonNode) node = lab_test_parse_json (text);
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "lab-db.h"
 
@@ -53,6 +54,9 @@ LabTestRun *lab_test_run_cli_argv    (const char * const *argv,
                                       const char    *stdin_text,
                                       gboolean       as_nobody);
 void        lab_test_run_free        (LabTestRun    *run);
+
+JsonNode   *lab_test_parse_json      (const char    *text);
+JsonObject *lab_test_parse_object    (const char    *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabTestRun, lab_test_run_free)
 

@@ -41,17 +41,6 @@ fixture_teardown (Fixture       *f,
   lab_test_store_teardown (&f->to, data);
 }
 
-static JsonObject *
-parse (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_object_ref (json_node_get_object (node));
-}
-
 static gint64
 count (JsonObject *object,
        const char *path)
@@ -124,7 +113,7 @@ test_export_import (Fixture       *f,
 
   exported = lab_test_run_cli ("--data-dir", f->from.root, "--json", "export", "-o", f->archive, NULL);
   g_assert_cmpint (exported->status, ==, 0);
-  export_json = parse (exported->out);
+  export_json = lab_test_parse_object (exported->out);
   g_assert_cmpstr (json_object_get_string_member (export_json, "path"), ==, f->archive);
   g_assert_cmpint (count (export_json, "counts.sessions"), ==, 6);
   g_assert_cmpint (count (export_json, "counts.messages"), ==, 60);
@@ -132,7 +121,7 @@ test_export_import (Fixture       *f,
   /* Into an empty data directory. */
   dry = lab_test_run_cli ("--data-dir", f->to.root, "--json", "import", "--dry-run", f->archive, NULL);
   g_assert_cmpint (dry->status, ==, 0);
-  dry_json = parse (dry->out);
+  dry_json = lab_test_parse_object (dry->out);
   g_assert_cmpint (count (dry_json, "preview.counts.sessions.new"), ==, 6);
   g_assert_cmpint (count (dry_json, "preview.counts.messages.new"), ==, 60);
   g_assert_true (json_object_get_boolean_member (dry_json, "dry_run"));
@@ -145,7 +134,7 @@ test_export_import (Fixture       *f,
 
   imported = lab_test_run_cli ("--data-dir", f->to.root, "--json", "import", f->archive, NULL);
   g_assert_cmpint (imported->status, ==, 0);
-  import_json = parse (imported->out);
+  import_json = lab_test_parse_object (imported->out);
   g_assert_cmpint (count (import_json, "result.tables.sessions.inserted"), ==, 6);
   g_assert_cmpint (count (import_json, "result.tables.messages.inserted"), ==, 60);
 
@@ -204,7 +193,7 @@ test_selection_and_transcripts (Fixture       *f,
                                 gconstpointer  data)
 {
   g_autoptr(LabTestRun) list = lab_test_run_cli ("--data-dir", f->from.root, "--json", "sessions", NULL);
-  g_autoptr(JsonObject) sessions = parse (list->out);
+  g_autoptr(JsonObject) sessions = lab_test_parse_object (list->out);
   JsonArray *array = json_object_get_array_member (sessions, "sessions");
   const char *first = json_object_get_string_member (json_array_get_object_element (array, 0), "id");
   g_autofree char *prefix = g_strndup (first, 13);
@@ -221,7 +210,7 @@ test_selection_and_transcripts (Fixture       *f,
   one = lab_test_run_cli ("--data-dir", f->from.root, "--json", "export", "--session", prefix, "-o", f->archive,
                           NULL);
   g_assert_cmpint (one->status, ==, 0);
-  one_json = parse (one->out);
+  one_json = lab_test_parse_object (one->out);
   g_assert_cmpint (count (one_json, "counts.sessions"), ==, 1);
   g_assert_cmpint (count (one_json, "counts.brains"), ==, 0);
 
@@ -239,7 +228,7 @@ test_selection_and_transcripts (Fixture       *f,
   json = lab_test_run_cli ("--data-dir", f->from.root, "export", "--session", first, "--format", "json", "-o", "-",
                            NULL);
   g_assert_cmpint (json->status, ==, 0);
-  transcript = parse (json->out);
+  transcript = lab_test_parse_object (json->out);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (transcript, "session"), "id"),
                    ==, first);
 

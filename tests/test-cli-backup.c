@@ -14,17 +14,6 @@
 
 /* labdata-cli backup, backups, verify, restore and prune, as a user runs them. */
 
-static JsonNode *
-parse_json (LabTestRun *run)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_from_string (run->out, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}
-
 static char *
 cli_backup (LabTestStore *store)
 {
@@ -34,7 +23,7 @@ cli_backup (LabTestStore *store)
   JsonObject *object;
 
   g_assert_cmpint (run->status, ==, 0);
-  node = parse_json (run);
+  node = lab_test_parse_json (run->out);
   object = json_node_get_object (node);
   g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "manual");
   g_assert_false (json_object_get_boolean_member (object, "skipped"));
@@ -93,7 +82,7 @@ test_backup_and_list (LabTestStore  *store,
   g_assert_nonnull (strstr (list->out, "not verified"));
 
   list_json = lab_test_run_cli ("--data-dir", store->root, "backups", "--json", NULL);
-  node = parse_json (list_json);
+  node = lab_test_parse_json (list_json->out);
   array = json_node_get_array (node);
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1), "name"),
@@ -135,7 +124,7 @@ test_verify (LabTestStore  *store,
 
   bad_json = lab_test_run_cli ("--data-dir", store->root, "verify", first, "--json", NULL);
   g_assert_cmpint (bad_json->status, ==, 3);
-  node = parse_json (bad_json);
+  node = lab_test_parse_json (bad_json->out);
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (
                    json_node_get_array (node), 0), "damaged"));
 
@@ -196,7 +185,7 @@ test_restore (LabTestStore  *store,
 
   done = lab_test_run_cli ("--data-dir", store->root, "--json", "restore", name, "--yes", NULL);
   g_assert_cmpint (done->status, ==, 0);
-  node = parse_json (done);
+  node = lab_test_parse_json (done->out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "restored"), ==,
                    name);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (json_node_get_object (node),
@@ -300,7 +289,7 @@ test_pin_delete_prune (LabTestStore  *store,
   backups_before = lab_test_tree_digest (lab_data_dir_get_backups_path (store->dir));
   dry = lab_test_run_cli ("--data-dir", store->root, "prune", "--dry-run", "--json", NULL);
   g_assert_cmpint (dry->status, ==, 0);
-  node = parse_json (dry);
+  node = lab_test_parse_json (dry->out);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       json_node_get_object (node), "backups")), ==, 2);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "bytes"), >, 0);

@@ -11,17 +11,6 @@
 
 /* check, usage, cleanup and vacuum, through the real labdata-cli. */
 
-static JsonObject *
-parse_output (LabTestRun *run)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = json_from_string (run->out, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_object_ref (json_node_get_object (node));
-}
-
 static void
 make_demo (LabTestStore *store)
 {
@@ -85,7 +74,7 @@ test_check (LabTestStore  *store,
 
   full = lab_test_run_cli ("--data-dir", store->root, "--json", "check", "--full", NULL);
   g_assert_cmpint (full->status, ==, 0);
-  report = parse_output (full);
+  report = lab_test_parse_object (full->out);
   g_assert_cmpstr (json_object_get_string_member (report, "level"), ==, "full");
   g_assert_cmpstr (json_object_get_string_member (report, "status"), ==, "ok");
   g_clear_pointer (&report, json_object_unref);
@@ -107,7 +96,7 @@ test_check (LabTestStore  *store,
   repaired = lab_test_run_cli ("--data-dir", store->root, "--json", "check", "--full", "--repair",
                                "--yes", NULL);
   g_assert_cmpint (repaired->status, ==, 0);
-  report = parse_output (repaired);
+  report = lab_test_parse_object (repaired->out);
   g_assert_cmpstr (json_object_get_string_member (report, "status"), ==, "ok");
   g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
   g_clear_pointer (&report, json_object_unref);
@@ -115,7 +104,7 @@ test_check (LabTestStore  *store,
   /* The stored result, read without checking again. */
   last = lab_test_run_cli ("--data-dir", store->root, "--json", "check", "--full", "--last", NULL);
   g_assert_cmpint (last->status, ==, 0);
-  report = parse_output (last);
+  report = lab_test_parse_object (last->out);
   g_assert_cmpstr (json_object_get_string_member (report, "status"), ==, "ok");
 
   bad = lab_test_run_cli ("--data-dir", store->root, "check", "extra", NULL);
@@ -138,7 +127,7 @@ test_check_damaged_database (LabTestStore  *store,
 
   run = lab_test_run_cli ("--data-dir", store->root, "--json", "check", NULL);
   g_assert_cmpint (run->status, ==, 3);
-  report = parse_output (run);
+  report = lab_test_parse_object (run->out);
   g_assert_cmpstr (json_object_get_string_member (report, "status"), ==, "errors");
   findings = json_object_get_array_member (report, "findings");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (findings, 0),
@@ -162,14 +151,14 @@ test_usage (LabTestStore  *store,
 
   fresh = lab_test_run_cli ("--data-dir", store->root, "--json", "usage", NULL);
   g_assert_cmpint (fresh->status, ==, 0);
-  a = parse_output (fresh);
+  a = lab_test_parse_object (fresh->out);
   g_assert_cmpint (json_object_get_int_member (a, "total"), >, 0);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (a, "categories")), ==, 8);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (a, "sessions")), ==, 30);
 
   cached = lab_test_run_cli ("--data-dir", store->root, "--json", "usage", "--cached", NULL);
   g_assert_cmpint (cached->status, ==, 0);
-  b = parse_output (cached);
+  b = lab_test_parse_object (cached->out);
   g_assert_cmpstr (json_object_get_string_member (a, "computed_at"), ==,
                    json_object_get_string_member (b, "computed_at"));
 
@@ -210,7 +199,7 @@ test_cleanup (LabTestStore  *store,
   dry = lab_test_run_cli ("--data-dir", store->root, "--json", "cleanup", "--dry-run",
                           "--older-than", "60", NULL);
   g_assert_cmpint (dry->status, ==, 0);
-  plan = parse_output (dry);
+  plan = lab_test_parse_object (dry->out);
   items = json_object_get_array_member (plan, "items");
   g_assert_cmpuint (json_array_get_length (items), >, 0);
 
@@ -239,7 +228,7 @@ test_cleanup (LabTestStore  *store,
   applied = lab_test_run_cli ("--data-dir", store->root, "--json", "cleanup", "--older-than", "60",
                               "--yes", NULL);
   g_assert_cmpint (applied->status, ==, 0);
-  result = parse_output (applied);
+  result = lab_test_parse_object (applied->out);
   deleted = json_object_get_array_member (result, "deleted");
   g_assert_cmpuint (json_array_get_length (deleted), ==, json_array_get_length (items));
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -277,7 +266,7 @@ test_vacuum (LabTestStore  *store,
 
   run = lab_test_run_cli ("--data-dir", store->root, "--json", "vacuum", NULL);
   g_assert_cmpint (run->status, ==, 0);
-  result = parse_output (run);
+  result = lab_test_parse_object (run->out);
   g_assert_cmpint (json_object_get_int_member (result, "size_after"), <=,
                    json_object_get_int_member (result, "size_before"));
 

@@ -52,17 +52,6 @@ fixture_teardown (Fixture       *f,
   lab_test_store_teardown (&f->store, data);
 }
 
-static JsonObject *
-parse_json (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_object_ref (json_node_get_object (node));
-}
-
 static void
 test_usage (void)
 {
@@ -122,7 +111,7 @@ test_nothing_found (Fixture       *f,
   g_assert_nonnull (strstr (run->out, "No legacy data was found"));
   g_assert_nonnull (strstr (run->out, ".ai_research_lab"));
   g_assert_cmpint (json->status, ==, 0);
-  object = parse_json (json->out);
+  object = lab_test_parse_object (json->out);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "sources")), ==, 0);
   g_assert_false (g_file_test (f->store.root, G_FILE_TEST_EXISTS));
 
@@ -159,7 +148,7 @@ test_dry_run (Fixture       *f,
   g_assert_nonnull (strstr (run->out, "Dry run: nothing was changed."));
 
   g_assert_cmpint (json->status, ==, 0);
-  object = parse_json (json->out);
+  object = lab_test_parse_object (json->out);
   g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "dry-run");
   sources = json_object_get_array_member (object, "sources");
   g_assert_cmpuint (json_array_get_length (sources), ==, 2);
@@ -197,7 +186,7 @@ test_migrate_and_rollback (Fixture       *f,
   run = lab_test_run_cli ("--json", "--data-dir", f->store.root, "migrate", "--from", f->lab, "--from",
                           f->events, "--yes", NULL);
   g_assert_cmpint (run->status, ==, 0);
-  report = parse_json (run->out);
+  report = lab_test_parse_object (run->out);
   g_assert_cmpstr (json_object_get_string_member (report, "kind"), ==, "migration");
   g_assert_true (json_object_get_boolean_member (report, "verified"));
   /* A store made by the migration has nothing to back up. */
@@ -207,7 +196,7 @@ test_migrate_and_rollback (Fixture       *f,
 
   sessions = lab_test_run_cli ("--json", "--data-dir", f->store.root, "sessions", "-n", "100", NULL);
   g_assert_cmpint (sessions->status, ==, 0);
-  listed = parse_json (sessions->out);
+  listed = lab_test_parse_object (sessions->out);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (listed, "sessions")), ==, 10);
 
   again = lab_test_run_cli ("--data-dir", f->store.root, "migrate", "--from", f->lab, "--from", f->events,
@@ -229,7 +218,7 @@ test_migrate_and_rollback (Fixture       *f,
   g_assert_cmpint (undo_again->status, ==, 1);
   g_assert_nonnull (strstr (undo_again->err, "already undone"));
   {
-    g_autoptr(JsonObject) error = parse_json (undo_again->out);
+    g_autoptr(JsonObject) error = lab_test_parse_object (undo_again->out);
 
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (error, "error"), "code"),
                      ==, "invalid");
@@ -296,7 +285,7 @@ test_damaged_source (Fixture       *f,
                           f->events, "--yes", NULL);
   g_assert_cmpint (run->status, ==, 1);
   g_assert_nonnull (strstr (run->err, "Nothing was migrated"));
-  error = parse_json (run->out);
+  error = lab_test_parse_object (run->out);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (error, "error"), "code"),
                    ==, "invalid");
   g_assert_false (g_file_test (f->store.root, G_FILE_TEST_EXISTS));
@@ -355,7 +344,7 @@ test_move_data_dir (Fixture       *f,
 
   move = lab_test_run_cli ("--json", "move-data-dir", new_root, NULL);
   g_assert_cmpint (move->status, ==, 0);
-  moved = parse_json (move->out);
+  moved = lab_test_parse_object (move->out);
   g_assert_cmpstr (json_object_get_string_member (moved, "from"), ==, default_root);
   g_assert_cmpstr (json_object_get_string_member (moved, "to"), ==, new_root);
   g_assert_true (json_object_get_boolean_member (moved, "verified"));
@@ -367,7 +356,7 @@ test_move_data_dir (Fixture       *f,
   /* The next run finds the new place without options. */
   info = lab_test_run_cli ("--json", "info", NULL);
   g_assert_cmpint (info->status, ==, 0);
-  where = parse_json (info->out);
+  where = lab_test_parse_object (info->out);
   g_assert_cmpstr (json_object_get_string_member (where, "data_dir"), ==, new_root);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (where, "counts"), "sessions"), ==, 3);
 
@@ -390,7 +379,7 @@ test_move_data_dir (Fixture       *f,
 
   info_third = lab_test_run_cli ("--json", "info", NULL);
   g_clear_pointer (&where, json_object_unref);
-  where = parse_json (info_third->out);
+  where = lab_test_parse_object (info_third->out);
   g_assert_cmpstr (json_object_get_string_member (where, "data_dir"), ==, third);
 
   g_unlink (location);

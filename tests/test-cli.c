@@ -12,17 +12,6 @@
 
 /* These tests run the real labdata-cli binary, as a person or a script would. */
 
-static JsonObject *
-parse_output (LabTestRun *run)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = json_from_string (run->out, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_object_ref (json_node_get_object (node));
-}
-
 static void
 make_demo (LabTestStore *store)
 {
@@ -87,7 +76,7 @@ test_info_and_global_options (LabTestStore  *store,
   g_assert_cmpint (before->status, ==, 0);
   g_assert_cmpint (after->status, ==, 0);
 
-  info = parse_output (after);
+  info = lab_test_parse_object (after->out);
   g_assert_cmpstr (json_object_get_string_member (info, "data_dir"), ==, store->root);
   g_assert_cmpint (json_object_get_int_member (info, "schema_version"), ==, 2);
   counts = json_object_get_object_member (info, "counts");
@@ -120,7 +109,7 @@ test_sessions (LabTestStore  *store,
 
   all = lab_test_run_cli ("--data-dir", store->root, "--json", "sessions", "--limit", "0", NULL);
   g_assert_cmpint (all->status, ==, 0);
-  obj = parse_output (all);
+  obj = lab_test_parse_object (all->out);
   g_assert_cmpint (json_object_get_int_member (obj, "total"), ==, 12);
   sessions = json_object_get_array_member (obj, "sessions");
   g_assert_cmpuint (json_array_get_length (sessions), ==, 12);
@@ -133,7 +122,7 @@ test_sessions (LabTestStore  *store,
   starred = lab_test_run_cli ("--data-dir", store->root, "--json", "sessions", "--starred",
                               "--status", "completed", "--since", "2025-01-01", NULL);
   g_assert_cmpint (starred->status, ==, 0);
-  starred_obj = parse_output (starred);
+  starred_obj = lab_test_parse_object (starred->out);
   sessions = json_object_get_array_member (starred_obj, "sessions");
   for (guint i = 0; i < json_array_get_length (sessions); i++)
     {
@@ -177,7 +166,7 @@ test_show (LabTestStore  *store,
   make_demo (store);
 
   list = lab_test_run_cli ("--data-dir", store->root, "--json", "sessions", "-n", "1", NULL);
-  obj = parse_output (list);
+  obj = lab_test_parse_object (list->out);
   id = json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (obj, "sessions"), 0), "id");
   prefix = g_strndup (id, 13);
 
@@ -189,7 +178,7 @@ test_show (LabTestStore  *store,
 
   json = lab_test_run_cli ("--data-dir", store->root, "show", "--json", id, "--offset", "2", "--limit", "3", NULL);
   g_assert_cmpint (json->status, ==, 0);
-  shown = parse_output (json);
+  shown = lab_test_parse_object (json->out);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (shown, "session"), "id"), ==, id);
   messages = json_object_get_array_member (shown, "messages");
   g_assert_cmpuint (json_array_get_length (messages), ==, 3);
@@ -221,7 +210,7 @@ test_search (LabTestStore  *store,
 
   json = lab_test_run_cli ("--data-dir", store->root, "search", "baseline", "--json", "-n", "5", NULL);
   g_assert_cmpint (json->status, ==, 0);
-  obj = parse_output (json);
+  obj = lab_test_parse_object (json->out);
   messages = json_object_get_array_member (obj, "messages");
   g_assert_cmpuint (json_array_get_length (messages), ==, 5);
   g_assert_true (json_object_get_boolean_member (obj, "has_more"));
@@ -235,7 +224,7 @@ test_search (LabTestStore  *store,
   role = lab_test_run_cli ("--data-dir", store->root, "--json", "search", "baseline", "--role", "user",
                            "--messages-only", NULL);
   g_assert_cmpint (role->status, ==, 0);
-  role_obj = parse_output (role);
+  role_obj = lab_test_parse_object (role->out);
   messages = json_object_get_array_member (role_obj, "messages");
   for (guint i = 0; i < json_array_get_length (messages); i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, i), "role"), ==, "user");
@@ -247,7 +236,7 @@ test_search (LabTestStore  *store,
 
   syntax_json = lab_test_run_cli ("--data-dir", store->root, "--json", "search", "(baseline", NULL);
   g_assert_cmpint (syntax_json->status, ==, 1);
-  err_obj = parse_output (syntax_json);
+  err_obj = lab_test_parse_object (syntax_json->out);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (err_obj, "error"), "code"),
                    ==, "query-syntax");
 
