@@ -522,6 +522,109 @@ test_fts_row_deleted (LabTestStore  *store,
   lab_test_assert_fts_ok (lab_test_store_open (store));
 }
 
+/* The index and its table disagree on which rows there are, at either end
+ * of the rowids and between them: each way is found and the rebuild fixes it. */
+static const char *fts_rows_damage[] = {
+  /* No entry for the first message, nor for the last. */
+  "INSERT INTO messages_fts (messages_fts, rowid, content, author)"
+  " SELECT 'delete', message_no, content, author FROM messages"
+  " ORDER BY message_no LIMIT 1",
+  "INSERT INTO messages_fts (messages_fts, rowid, content, author)"
+  " SELECT 'delete', message_no, content, author FROM messages"
+  " ORDER BY message_no DESC LIMIT 1",
+  /* An entry for a message that does not exist, past the last one. */
+  "INSERT INTO messages_fts (rowid, content, author)"
+  " SELECT max(message_no) + 1000, 'ghost', 'nobody' FROM messages",
+  /* An entry left for a deleted message, between two others. */
+  "CREATE TEMP TABLE gone AS SELECT message_no, content, author FROM messages"
+  " ORDER BY message_no LIMIT 1 OFFSET 7;"
+  "DELETE FROM messages WHERE message_no = (SELECT message_no FROM gone);"
+  "INSERT INTO messages_fts (rowid, content, author) SELECT * FROM gone;"
+  "DROP TABLE gone",
+};
+
+static void
+test_fts_rows (LabTestStore  *store,
+               gconstpointer  data)
+{
+  const char *damage = data;
+  g_autoptr(LabCheckReport) report = NULL;
+  g_autoptr(LabCheckReport) after = NULL;
+  LabCheckFinding *finding;
+
+  demo_store (store);
+  exec_sql (store, damage);
+  g_clear_object (&store->db);
+
+  report = check (store, LAB_CHECK_FULL);
+  finding = assert_only_problem (report, LAB_CHECK_FINDING_FTS_INCONSISTENT);
+  g_assert_cmpstr (lab_check_finding_get_subject (finding), ==, "messages_fts");
+  g_assert_cmpstr (lab_check_finding_get_detail (finding), ==,
+                   "The index does not have one entry for each row of “messages”");
+
+  after = repair (store, report);
+  assert_clean (after);
+  lab_test_assert_fts_ok (lab_test_store_open (store));
+}
+
+/* Rows whose parent is gone, in several tables, counted as SQLite's own
+ * foreign_key_check counts them. */
+static void
+test_foreign_keys (LabTestStore  *store,
+                   gconstpointer  data)
+{
+  g_autoptr(LabCheckReport) report = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) expected = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer table, n;
+  int rc;
+
+  demo_store (store);
+  exec_sql (store, "PRAGMA foreign_keys = OFF;"
+                   "INSERT INTO messages (id, session_id, sequence, created_at, role)"
+                   " VALUES ('m-gone-1', 'gone', 1, '2026-01-01T00:00:00.000Z', 'user'),"
+                   " ('m-gone-2', 'gone', 2, '2026-01-01T00:00:01.000Z', 'user'),"
+                   " ('m-gone-3', 'gone too', 1, '2026-01-01T00:00:02.000Z', 'user');"
+                   "UPDATE sessions SET parent_session_id = 'no such session'"
+                   " WHERE id = (SELECT min(id) FROM sessions);"
+                   "INSERT INTO metrics (id, session_id, timestamp) VALUES"
+                   " ('m-orphan', 'gone', '2026-01-01T00:00:00.000Z');"
+                   "PRAGMA foreign_keys = ON;");
+
+  stmt = lab_db_prepare (lab_test_store_open (store), "PRAGMA foreign_key_check", &error);
+  g_assert_no_error (error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = g_intern_string ((const char *) sqlite3_column_text (stmt, 0));
+
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "sessions");
+      n = g_hash_table_lookup (expected, name);
+      g_hash_table_insert (expected, (gpointer) name, GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+    }
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_object (&store->db);
+  g_assert_cmpuint (g_hash_table_size (expected), ==, 3);
+
+  report = check (store, LAB_CHECK_FULL);
+  g_assert_cmpuint (lab_check_report_count (report, LAB_CHECK_SEVERITY_ERROR), ==, 3);
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &table, &n))
+    {
+      LabCheckFinding *finding =
+        lab_check_report_find (report, LAB_CHECK_FINDING_FOREIGN_KEY, table);
+
+      g_assert_nonnull (finding);
+      g_assert_cmpstr (lab_check_finding_get_detail (finding), ==, "sessions");
+      g_assert_cmpint (lab_check_finding_get_count (finding), ==, GPOINTER_TO_UINT (n));
+    }
+  g_assert_cmpint (lab_check_finding_get_count (lab_check_report_find (report,
+                                                                       LAB_CHECK_FINDING_FOREIGN_KEY,
+                                                                       "messages")), ==, 3);
+}
+
 static void
 test_orphan_folder (LabTestStore  *store,
                     gconstpointer  data)
@@ -1002,6 +1105,14 @@ main (int    argc,
   ADD ("restore-not-a-database", test_restore_not_a_database);
   ADD ("fts-row-deleted", test_fts_row_deleted);
   ADD ("fts-words-stale", test_fts_words_stale);
+  for (guint i = 0; i < G_N_ELEMENTS (fts_rows_damage); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/labdata/store/check/fts-rows/%u", i);
+
+      g_test_add (path, LabTestStore, fts_rows_damage[i], lab_test_store_setup, test_fts_rows,
+                  lab_test_store_teardown);
+    }
+  ADD ("foreign-keys", test_foreign_keys);
   ADD ("orphan-folder", test_orphan_folder);
   ADD ("orphan-file", test_orphan_file);
   ADD ("missing-file", test_missing_file);
