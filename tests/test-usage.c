@@ -248,6 +248,100 @@ test_matches_du_and_dbstat (LabTestStore  *store,
   assert_matches_du_and_dbstat (store, after, cache_before);
 }
 
+/* `du -sbc PATH…`: the total, each hard-linked file counted once across all. */
+static guint64
+du_together (const char *a,
+             const char *b)
+{
+  const char *argv[] = { "du", "-sbc", a, b, NULL };
+  g_autofree char *out = run (argv);
+  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+
+  return g_ascii_strtoull (lines[g_strv_length (lines) - 1], NULL, 10);
+}
+
+/* The workspace is measured by two threads: a file linked into two session
+ * folders (whichever threads measure them) and into the archives still
+ * counts once, in one session. */
+static void
+test_hard_links (LabTestStore  *store,
+                 gconstpointer  data)
+{
+  g_autoptr(LabUsage) usage = NULL;
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = cache_path (store);
+  g_autofree char *archive_link = NULL;
+  const char *workspace = lab_data_dir_get_workspace_path (store->dir);
+  const char *archives = lab_data_dir_get_archives_path (store->dir);
+  GListModel *sessions;
+  guint64 session_bytes = 0;
+  guint64 session_files = 0;
+  GStatBuf st;
+  const char *name;
+
+  lab_test_store_add_demo (store, 12, 5, 7);
+  g_clear_object (&store->db);
+
+  dir = g_dir_open (workspace, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (folders, g_build_filename (workspace, name, NULL));
+  g_assert_cmpuint (folders->len, ==, 12);
+
+  /* Each folder's notes, linked into the next folder too. */
+  for (guint i = 0; i < folders->len; i++)
+    {
+      g_autofree char *notes = g_build_filename (folders->pdata[i], "notes.txt", NULL);
+      g_autofree char *contents = g_strnfill (100 + i * 37, 'n');
+
+      g_assert_true (g_file_set_contents (notes, contents, -1, NULL));
+    }
+  for (guint i = 0; i + 1 < folders->len; i++)
+    {
+      g_autofree char *notes = g_build_filename (folders->pdata[i], "notes.txt", NULL);
+      g_autofree char *linked = g_build_filename (folders->pdata[i + 1], "linked.txt", NULL);
+
+      g_assert_cmpint (link (notes, linked), ==, 0);
+    }
+  archive_link = g_build_filename (archives, "linked.txt", NULL);
+  {
+    g_autofree char *notes = g_build_filename (folders->pdata[0], "notes.txt", NULL);
+
+    g_assert_cmpint (link (notes, archive_link), ==, 0);
+  }
+
+  usage = compute (store);
+  g_assert_cmpuint (lab_usage_get_total (usage), ==,
+                    du (lab_data_dir_get_root (store->dir)) - file_size (cache));
+  g_assert_cmpuint (lab_usage_get_category_bytes (usage, LAB_USAGE_WORKSPACE) +
+                    lab_usage_get_category_bytes (usage, LAB_USAGE_ARCHIVES), ==,
+                    du_together (workspace, archives));
+
+  /* The sessions add up to the workspace (and its own folder entry). */
+  sessions = lab_usage_get_sessions (usage);
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 12);
+  for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
+    {
+      g_autoptr(LabUsageItem) item = g_list_model_get_item (sessions, i);
+      g_autofree char *path = g_build_filename (workspace, lab_usage_item_get_name (item), NULL);
+
+      g_assert_cmpuint (lab_usage_item_get_bytes (item), <=, du (path));
+      session_bytes += lab_usage_item_get_bytes (item);
+      session_files += lab_usage_item_get_count (item);
+    }
+  g_assert_cmpint (g_stat (workspace, &st), ==, 0);
+  g_assert_cmpuint (session_bytes + st.st_size, ==,
+                    lab_usage_get_category_bytes (usage, LAB_USAGE_WORKSPACE));
+  {
+    g_autoptr(LabUsageItem) category =
+      g_list_model_get_item (lab_usage_get_categories (usage), LAB_USAGE_WORKSPACE);
+
+    g_assert_cmpuint (lab_usage_item_get_count (category), ==, session_files);
+  }
+}
+
 static void
 test_cache (LabTestStore  *store,
             gconstpointer  data)
@@ -386,6 +480,7 @@ main (int    argc,
               lab_test_store_teardown)
 
   ADD ("matches-du-and-dbstat", test_matches_du_and_dbstat);
+  ADD ("hard-links", test_hard_links);
   ADD ("cache", test_cache);
   ADD ("without-database", test_without_database);
   ADD ("measure-path", test_measure_path);

@@ -27,9 +27,11 @@
  * once), what each table and index takes inside the database (the dbstat
  * virtual table, as `sqlite3 FILE "SELECT name, sum(pgsize) FROM dbstat GROUP
  * BY name"` says), each session's workspace folder, and the free space of the
- * file system. The walk of the folder and the database's statistics run side
- * by side. The result is cached in data/usage.json so it can be shown again at
- * once; lab_usage_compute() makes it anew.
+ * file system. The walk of the folder (its workspace by two threads) and the
+ * database's statistics run side by side; the statistics are those of the
+ * last measure when the database files have not changed since. The result is
+ * cached in data/usage.json so it can be shown again at once;
+ * lab_usage_compute() makes it anew.
  */
 
 #define LAB_USAGE_MMAP_SIZE 2147418112  /* SQLite's largest, 2 GiB - 64 KiB */
@@ -194,17 +196,26 @@ lab_usage_init (LabUsage *self)
 
 typedef struct
 {
-  GHashTable *inodes;  /* "dev:ino" of files with several links already counted */
+  GHashTable *inodes;  /* "dev:ino" → LinkedFile, of files with several links counted */
   guint64 n_files;
+  int session;         /* the workspace_child_cb() entry being measured, or -1 */
   GCancellable *cancellable;
 } Walk;
+
+/* A file with several links, counted where the walk met it first. */
+typedef struct
+{
+  guint64 size;
+  int session;
+} LinkedFile;
 
 static void
 walk_init (Walk         *walk,
            GCancellable *cancellable)
 {
-  walk->inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  walk->inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   walk->n_files = 0;
+  walk->session = -1;
   walk->cancellable = cancellable;
 }
 
@@ -219,6 +230,7 @@ counted_before (Walk              *walk,
                 const struct stat *st)
 {
   g_autofree char *key = NULL;
+  LinkedFile *file;
 
   /* Like du, a file with several hard links counts once. */
   if (S_ISDIR (st->st_mode) || st->st_nlink < 2)
@@ -226,7 +238,14 @@ counted_before (Walk              *walk,
 
   key = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT,
                          (guint64) st->st_dev, (guint64) st->st_ino);
-  return !g_hash_table_add (walk->inodes, g_steal_pointer (&key));
+  if (g_hash_table_contains (walk->inodes, key))
+    return TRUE;
+
+  file = g_new (LinkedFile, 1);
+  file->size = st->st_size;
+  file->session = walk->session;
+  g_hash_table_insert (walk->inodes, g_steal_pointer (&key), file);
+  return FALSE;
 }
 
 typedef void (*ChildFunc) (Walk              *walk,
@@ -408,12 +427,132 @@ workspace_child_cb (Walk              *walk,
   guint64 files_before = walk->n_files;
   SessionSize size;
 
+  walk->session = sizes->sessions->len;
   size.bytes = measure_at (walk, dirfd, name, st);
   size.files = walk->n_files - files_before;
   size.name = g_strdup (name);
+  walk->session = -1;
   sizes->bytes[LAB_USAGE_WORKSPACE] += size.bytes;
   sizes->count[LAB_USAGE_WORKSPACE] += size.files;
   g_array_append_val (sizes->sessions, size);
+}
+
+/* The workspace holds most of the folder's entries: its session folders are
+ * measured by two threads, each entry by one of them (alternately, as the
+ * folders come, so that both get as many large ones), which halves the
+ * time the walk waits for the file system on two cores. */
+
+typedef struct
+{
+  Walk *walk;
+  FolderSizes *sizes;
+  GPtrArray *names;  /* of the workspace's entries */
+  int dirfd;
+  guint first;       /* measures entries first, first + 2, … */
+} WorkspaceShare;
+
+static gpointer
+measure_share (gpointer data)
+{
+  WorkspaceShare *share = data;
+
+  for (guint i = share->first; i < share->names->len; i += 2)
+    {
+      const char *name = share->names->pdata[i];
+      struct stat st;
+
+      /* An entry that vanished since the folder was read is not there. */
+      if (fstatat (share->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        workspace_child_cb (share->walk, share->dirfd, name, &st, share->sizes);
+    }
+
+  return NULL;
+}
+
+/* Adds what the other thread measured to @sizes and @walk. A file with
+ * several links that both threads met (or that @walk met before) was counted
+ * twice: the other thread's count is taken back, from its session too. */
+static void
+merge_share (Walk        *walk,
+             FolderSizes *sizes,
+             Walk        *other_walk,
+             FolderSizes *other)
+{
+  guint offset = sizes->sessions->len;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  sizes->bytes[LAB_USAGE_WORKSPACE] += other->bytes[LAB_USAGE_WORKSPACE];
+  sizes->count[LAB_USAGE_WORKSPACE] += other->count[LAB_USAGE_WORKSPACE];
+  walk->n_files += other_walk->n_files;
+
+  /* The names move to @sizes' array. */
+  g_array_append_vals (sizes->sessions, other->sessions->data, other->sessions->len);
+  g_array_set_clear_func (other->sessions, NULL);
+
+  g_hash_table_iter_init (&iter, other_walk->inodes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      LinkedFile *file = value;
+
+      if (g_hash_table_contains (walk->inodes, key))
+        {
+          SessionSize *size = &g_array_index (sizes->sessions, SessionSize,
+                                              offset + file->session);
+
+          sizes->bytes[LAB_USAGE_WORKSPACE] -= file->size;
+          sizes->count[LAB_USAGE_WORKSPACE] -= 1;
+          size->bytes -= file->size;
+          size->files -= 1;
+          walk->n_files -= 1;
+        }
+      else
+        {
+          g_hash_table_iter_steal (&iter);
+          g_hash_table_insert (walk->inodes, key, value);
+        }
+    }
+}
+
+/* Measures the workspace folder open as @fd (which it closes). */
+static void
+measure_workspace (Walk        *walk,
+                   int          fd,
+                   FolderSizes *sizes)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) other_sessions = g_array_new (FALSE, FALSE, sizeof (SessionSize));
+  FolderSizes other_sizes = { .dir = sizes->dir, .sessions = other_sessions };
+  Walk other_walk;
+  WorkspaceShare mine = { walk, sizes, names, -1, 0 };
+  WorkspaceShare other = { &other_walk, &other_sizes, names, -1, 1 };
+  DIR *d = fdopendir (fd);
+  struct dirent *entry;
+  GThread *thread;
+
+  if (d == NULL)
+    {
+      close (fd);
+      return;
+    }
+
+  while ((entry = readdir (d)) != NULL)
+    {
+      if (!g_str_equal (entry->d_name, ".") && !g_str_equal (entry->d_name, ".."))
+        g_ptr_array_add (names, g_strdup (entry->d_name));
+    }
+
+  mine.dirfd = other.dirfd = dirfd (d);
+  walk_init (&other_walk, walk->cancellable);
+  g_array_set_clear_func (other_sessions, session_size_clear);
+
+  thread = g_thread_new ("usage-workspace", measure_share, &other);
+  measure_share (&mine);
+  g_thread_join (thread);
+
+  merge_share (walk, sizes, &other_walk, &other_sizes);
+  walk_clear (&other_walk);
+  closedir (d);
 }
 
 static void
@@ -439,17 +578,35 @@ data_child_cb (Walk              *walk,
         }
     }
   else if ((g_str_equal (name, wal_name) || g_str_equal (name, shm_name)) && S_ISREG (st->st_mode))
-    add_to (walk, sizes, LAB_USAGE_WAL, dirfd, name, st);
+    return;  /* see measure_logs() */
   else if (g_str_equal (name, workspace_name) && S_ISDIR (st->st_mode))
     {
       int fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
       sizes->bytes[LAB_USAGE_WORKSPACE] += st->st_size;
       if (fd >= 0)
-        for_each_child (walk, fd, workspace_child_cb, sizes);
+        measure_workspace (walk, fd, sizes);
     }
   else
     add_to (walk, sizes, LAB_USAGE_OTHER, dirfd, name, st);
+}
+
+/* The database's -wal and -shm files, which data_child_cb() leaves out. */
+static void
+measure_logs (Walk        *walk,
+              FolderSizes *sizes)
+{
+  const char *suffixes[] = { "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (lab_data_dir_get_db_path (sizes->dir), suffixes[i],
+                                           NULL);
+      struct stat st;
+
+      if (lstat (path, &st) == 0 && S_ISREG (st.st_mode))
+        add_to (walk, sizes, LAB_USAGE_WAL, AT_FDCWD, path, &st);
+    }
 }
 
 static void
@@ -499,6 +656,8 @@ root_child_cb (Walk              *walk,
 
 typedef struct
 {
+  LabDataDir *dir;
+  const char *identity;  /* of the database files, see database_identity() */
   LabDb *db;
   GCancellable *cancellable;
   guint64 page_size;
@@ -573,42 +732,6 @@ read_titles (LabDb      *db,
     return lab_db_set_error (db, error, rc, NULL);
 
   return TRUE;
-}
-
-static gpointer
-db_stats_thread (gpointer data)
-{
-  DbStats *stats = data;
-  LabDb *db = stats->db;
-  gint64 v;
-
-  if (db == NULL)
-    return NULL;
-  lab_db_set_cancellable (db, stats->cancellable);
-
-  /* dbstat reads every page: mapped, they are not copied out of the page
-   * cache one by one. The connection only reads. */
-  lab_db_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (LAB_USAGE_MMAP_SIZE), NULL);
-
-  if (!lab_db_exec (db, "BEGIN", &stats->error))
-    return NULL;
-
-  if ((v = lab_db_query_int64 (db, "PRAGMA page_size", &stats->error)) < 0)
-    goto out;
-  stats->page_size = v;
-  if ((v = lab_db_query_int64 (db, "PRAGMA page_count", &stats->error)) < 0)
-    goto out;
-  stats->page_count = v;
-  if ((v = lab_db_query_int64 (db, "PRAGMA freelist_count", &stats->error)) < 0)
-    goto out;
-  stats->free_pages = v;
-
-  if (read_btrees (db, stats, &stats->error))
-    read_titles (db, stats, &stats->error);
-
-out:
-  lab_db_rollback (db);
-  return NULL;
 }
 
 static int
@@ -719,6 +842,53 @@ reuse_database_figures (LabDataDir *dir,
   return TRUE;
 }
 
+static gpointer
+db_stats_thread (gpointer data)
+{
+  DbStats *stats = data;
+  LabDb *db;
+  gint64 v;
+
+  if (reuse_database_figures (stats->dir, stats->identity, stats))
+    {
+      g_debug ("The database is unchanged since the last measure: its figures are reused");
+      return NULL;
+    }
+
+  /* No database file. */
+  if (stats->identity == NULL)
+    return NULL;
+
+  db = stats->db = lab_db_open (stats->dir, LAB_DB_OPEN_READ_ONLY, &stats->error);
+  if (db == NULL)
+    return NULL;
+  lab_db_set_cancellable (db, stats->cancellable);
+
+  /* dbstat reads every page: mapped, they are not copied out of the page
+   * cache one by one. The connection only reads. */
+  lab_db_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (LAB_USAGE_MMAP_SIZE), NULL);
+
+  if (!lab_db_exec (db, "BEGIN", &stats->error))
+    return NULL;
+
+  if ((v = lab_db_query_int64 (db, "PRAGMA page_size", &stats->error)) < 0)
+    goto out;
+  stats->page_size = v;
+  if ((v = lab_db_query_int64 (db, "PRAGMA page_count", &stats->error)) < 0)
+    goto out;
+  stats->page_count = v;
+  if ((v = lab_db_query_int64 (db, "PRAGMA freelist_count", &stats->error)) < 0)
+    goto out;
+  stats->free_pages = v;
+
+  if (read_btrees (db, stats, &stats->error))
+    read_titles (db, stats, &stats->error);
+
+out:
+  lab_db_rollback (db);
+  return NULL;
+}
+
 static char *
 get_cache_path (LabDataDir *dir)
 {
@@ -754,9 +924,9 @@ lab_usage_compute (LabDataDir       *dir,
   g_autoptr(GError) save_error = NULL;
   g_autoptr(LabDb) db = NULL;
   g_autofree char *identity = NULL;
-  DbStats stats = { NULL, cancellable, 0, 0, 0, btrees, titles, NULL };
+  DbStats stats = { .cancellable = cancellable, .btrees = btrees, .titles = titles };
   FolderSizes sizes = { 0 };
-  GThread *thread = NULL;
+  GThread *thread;
   struct statvfs vfs;
   struct stat st;
   int open_errno = 0;
@@ -773,17 +943,9 @@ lab_usage_compute (LabDataDir       *dir,
   /* The identity is taken before the database is read: a change made while
    * it is read makes the next measure read it again. */
   identity = database_identity (dir);
-  if (reuse_database_figures (dir, identity, &stats))
-    g_debug ("The database is unchanged since the last measure: its figures are reused");
-  else if (identity != NULL)
-    {
-      /* Opened here, not in the thread: opening may create the -wal and -shm
-       * files, which the walk must see, or the total would not be the
-       * folder's. */
-      db = lab_db_open (dir, LAB_DB_OPEN_READ_ONLY, &stats.error);
-      stats.db = db;
-      thread = g_thread_new ("usage-db", db_stats_thread, &stats);
-    }
+  stats.dir = dir;
+  stats.identity = identity;
+  thread = g_thread_new ("usage-db", db_stats_thread, &stats);
 
   sizes.dir = dir;
   sizes.sessions = sessions;
@@ -796,12 +958,17 @@ lab_usage_compute (LabDataDir       *dir,
       sizes.bytes[LAB_USAGE_OTHER] += st.st_size;
       for_each_child (&walk, fd, root_child_cb, &sizes);
     }
-  walk_clear (&walk);
   g_debug ("Folder walked after %.3f s", g_timer_elapsed (timer, NULL));
 
-  if (thread != NULL)
-    g_thread_join (thread);
+  g_thread_join (thread);
+  db = stats.db;
   g_debug ("Database measured after %.3f s", g_timer_elapsed (timer, NULL));
+
+  /* Opening the database may have made its -wal and -shm files: they are
+   * measured now, while it is open, so that the total is the folder's. */
+  if (fd >= 0)
+    measure_logs (&walk, &sizes);
+  walk_clear (&walk);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
