@@ -11,6 +11,7 @@
 #include "lab-backup.h"
 #include "lab-format.h"
 #include "lab-health-section.h"
+#include "lab-restore-dialog.h"
 #include "lab-usage.h"
 
 /**
@@ -520,7 +521,7 @@ restore_response_cb (AdwMessageDialog *dialog,
                      gpointer          user_data)
 {
   g_autoptr(LabHealthSection) self = user_data;
-  const char *name = g_object_get_data (G_OBJECT (dialog), "backup");
+  const char *name = lab_restore_dialog_get_backup (dialog);
 
   if (g_str_equal (response, "restore") && self->monitor != NULL)
     lab_health_monitor_restore (self->monitor, name);
@@ -534,9 +535,7 @@ find_backup_cb (GObject      *object,
   g_autoptr(LabHealthSection) self = user_data;
   g_autoptr(LabBackupInfo) backup = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *when = NULL;
   GtkWidget *dialog;
-  GtkRoot *root;
 
   backup = lab_health_monitor_find_last_backup_finish (LAB_HEALTH_MONITOR (object), result,
                                                        &error);
@@ -547,26 +546,7 @@ find_backup_cb (GObject      *object,
       return;
     }
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  when = lab_format_date_time (lab_backup_info_get_created_at (backup));
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Restore from Backup?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  /* Translators: the argument is a date and time */
-                                  _("The data will be replaced by the newest good backup, "
-                                    "made %s. Changes made since then are lost; the current "
-                                    "state is backed up first."),
-                                  when);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "restore", _("_Restore"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "backup",
-                          g_strdup (lab_backup_info_get_name (backup)), g_free);
+  dialog = lab_restore_dialog_new (GTK_WIDGET (self), backup);
   g_signal_connect (dialog, "response", G_CALLBACK (restore_response_cb), g_object_ref (self));
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -25,8 +25,7 @@ struct _LabWindow
 
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
-  AdwStatusPage *error_page;
-  GtkLabel *error_folder_label;
+  LabErrorPage *error_page;
   AdwViewStack *view_stack;
   LabSessionsPage *sessions_page;
   LabDataPage *data_page;
@@ -81,11 +80,7 @@ update_state (LabWindow *self)
     gtk_stack_set_visible_child_name (self->main_stack, "browse");
   else if (error != NULL)
     {
-      g_autofree char *folder = g_strdup_printf (_("Data folder: %s"),
-                                                 lab_application_get_data_dir (app));
-
-      adw_status_page_set_description (self->error_page, error);
-      gtk_label_set_text (self->error_folder_label, folder);
+      lab_error_page_set_problem (self->error_page, lab_application_get_data_dir (app), error);
       gtk_stack_set_visible_child_name (self->main_stack, "error");
     }
   else
@@ -365,7 +360,6 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, LabWindow, error_folder_label);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, sessions_page);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, data_page);
@@ -374,6 +368,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_mode_cb);
 
   g_type_ensure (LAB_TYPE_DATA_PAGE);
+  g_type_ensure (LAB_TYPE_ERROR_PAGE);
   g_type_ensure (LAB_TYPE_SESSIONS_PAGE);
 }
 
@@ -455,4 +450,17 @@ lab_window_get_data_page (LabWindow *self)
 {
   g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
   return self->data_page;
+}
+
+/**
+ * lab_window_get_error_page:
+ *
+ * Returns: (transfer none): the page shown when the store cannot be opened
+ */
+LabErrorPage *
+lab_window_get_error_page (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return self->error_page;
 }

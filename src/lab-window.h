@@ -5,6 +5,7 @@
 
 #include "lab-application.h"
 #include "lab-data-page.h"
+#include "lab-error-page.h"
 #include "lab-sessions-page.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,6 @@ void             lab_window_show_view          (LabWindow      *self,
 const char      *lab_window_get_visible_state  (LabWindow      *self);
 LabSessionsPage *lab_window_get_sessions_page  (LabWindow      *self);
 LabDataPage     *lab_window_get_data_page      (LabWindow      *self);
+LabErrorPage    *lab_window_get_error_page     (LabWindow      *self);
 
 G_END_DECLS

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-backup.h"
 #include "lab-demo.h"
 #include "lab-details-pane.h"
+#include "lab-format.h"
 #include "lab-message-row.h"
 #include "lab-session-row.h"
 #include "lab-store-summary.h"
@@ -17,7 +21,8 @@
 
 /* The real application on a test data folder, driven as a person would: the
  * list, a session's chat log, search as you type, a result opened scrolled to
- * its message, star and archive, filters, the empty store and the error page.
+ * its message, star and archive, filters, the empty store and the error page
+ * (with its restore of a backup).
  * Needs a display (exit 77, "skipped", without one). */
 
 #define N_SESSIONS 40
@@ -592,13 +597,31 @@ window_state_is_error (gpointer data)
   return g_strcmp0 (lab_window_get_visible_state (data), "error") == 0;
 }
 
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
 static void
 scenario_error_page (Fixture *fixture)
 {
+  LabErrorPage *page = lab_window_get_error_page (fixture->window);
+  g_autofree char *check = NULL;
+
   lab_test_wait_until (window_state_is_error, fixture->window);
   g_assert_nonnull (lab_application_get_error_message (fixture->app));
+  g_assert_cmpstr (lab_error_page_get_message (page), ==,
+                   lab_application_get_error_message (fixture->app));
   g_assert_null (lab_application_get_store (fixture->app));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->app), "load-demo"));
+
+  /* The page checks the folder: no backup, so none is offered. */
+  check = g_build_filename (lab_application_get_data_dir (fixture->app), "data", "check.json",
+                            NULL);
+  lab_test_wait_until (file_exists, check);
+  lab_test_iterate_idle ();
+  g_assert_false (lab_error_page_get_can_restore (page));
 
   /* Trying again fails the same way. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.retry", NULL);
@@ -612,6 +635,7 @@ test_error_page (void)
   g_autofree char *root = g_build_filename (tmp, "store", NULL);
   g_autofree char *data_dir = g_build_filename (root, "data", NULL);
   g_autofree char *db = g_build_filename (data_dir, "labdata.db", NULL);
+  g_autofree char *check = g_build_filename (data_dir, "check.json", NULL);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
@@ -621,17 +645,139 @@ test_error_page (void)
   lab_test_reset_settings ();
   g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (db, "notes, not a database\n", -1, &error));
-  before = lab_test_tree_digest (root);
+  before = lab_test_tree_digest (db);
 
   run_app (&fixture, root, scenario_error_page);
 
-  after = lab_test_tree_digest (root);
+  after = lab_test_tree_digest (db);
   g_assert_cmpstr (before, ==, after);
 
+  g_remove (check);
   g_remove (db);
   g_rmdir (data_dir);
   g_rmdir (root);
   g_rmdir (tmp);
+}
+
+static gboolean
+can_restore (gpointer data)
+{
+  return lab_error_page_get_can_restore (data);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GList *windows = gtk_window_list_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        found = l->data;
+    }
+  g_list_free (windows);
+
+  return found;
+}
+
+static gboolean
+restore_asked (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+store_open (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return lab_application_get_store (fixture->app) != NULL &&
+         g_strcmp0 (lab_window_get_visible_state (fixture->window), "browse") == 0;
+}
+
+/* A database that cannot be opened, with a good backup beside it: the page
+ * offers the backup by its date, asks, restores it and opens the store. */
+static void
+scenario_error_page_restore (Fixture *fixture)
+{
+  LabErrorPage *page = lab_window_get_error_page (fixture->window);
+  const char *date = g_object_get_data (G_OBJECT (fixture->store.dir), "backup-date");
+  AdwMessageDialog *dialog;
+
+  lab_test_wait_until (window_state_is_error, fixture->window);
+  lab_test_wait_until (can_restore, page);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "error-page.restore", NULL));
+  lab_test_wait_until (restore_asked, NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), date));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "restore"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_response (dialog, "restore");
+
+  lab_test_wait_until (store_open, fixture);
+}
+
+static void
+test_error_page_restore (void)
+{
+  g_autoptr(LabBackupInfo) info = NULL;
+  g_autoptr(GDir) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *wal = NULL;
+  const char *entry;
+  gboolean found = FALSE;
+  gint64 sessions;
+  Fixture fixture = { { 0 } };
+
+  lab_test_reset_settings ();
+  lab_test_store_setup (&fixture.store, NULL);
+  lab_test_store_add_demo (&fixture.store, 6, 10, 4);
+  sessions = lab_db_query_int64 (lab_test_store_open (&fixture.store),
+                                 "SELECT count(*) FROM sessions", &error);
+  g_assert_no_error (error);
+  g_clear_object (&fixture.store.db);
+
+  name = lab_backup_create (fixture.store.dir, LAB_BACKUP_KIND_MANUAL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  info = lab_backup_get (fixture.store.dir, name, &error);
+  g_assert_no_error (error);
+  g_object_set_data_full (G_OBJECT (fixture.store.dir), "backup-date",
+                          lab_format_date_time (lab_backup_info_get_created_at (info)), g_free);
+
+  /* The database overwritten by something else. */
+  g_assert_true (g_file_set_contents (lab_data_dir_get_db_path (fixture.store.dir),
+                                      "SQLite format 3\0 and then garbage", 34, &error));
+  wal = g_strconcat (lab_data_dir_get_db_path (fixture.store.dir), "-wal", NULL);
+  g_remove (wal);
+
+  run_app (&fixture, fixture.store.root, scenario_error_page_restore);
+
+  /* The sessions are back; the damaged file is kept, as it was. */
+  g_assert_cmpint (lab_db_query_int64 (lab_test_store_open (&fixture.store),
+                                       "SELECT count(*) FROM sessions", &error), ==, sessions);
+  g_assert_no_error (error);
+  kept = g_dir_open (lab_data_dir_get_backups_path (fixture.store.dir), 0, &error);
+  g_assert_no_error (error);
+  while ((entry = g_dir_read_name (kept)) != NULL)
+    {
+      if (g_str_has_prefix (entry, "damaged_"))
+        {
+          g_autofree char *copy = g_build_filename (lab_data_dir_get_backups_path (fixture.store.dir),
+                                                    entry, "labdata.db", NULL);
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+
+          g_assert_true (g_file_get_contents (copy, &contents, &length, &error));
+          g_assert_cmpmem (contents, length, "SQLite format 3\0 and then garbage", 34);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+
+  lab_test_store_teardown (&fixture.store, NULL);
 }
 
 static guint
@@ -706,6 +852,7 @@ main (int    argc,
   ADD ("dialogs", scenario_dialogs, TRUE);
   ADD ("empty-then-demo", scenario_empty_then_demo, FALSE);
   g_test_add_func ("/labdata/gui/window/error-page", test_error_page);
+  g_test_add_func ("/labdata/gui/window/error-page-restore", test_error_page_restore);
 
   return g_test_run ();
 }
