@@ -277,6 +277,32 @@ test_json_numbers (void)
       text = lab_json_to_string (node);
       g_assert_cmpstr (text, ==, nodes[i][1]);
     }
+
+  /* The CLI's --json output: the same numbers, a member or element a line. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node =
+      json_from_string ("{\"seconds\":0.9,\"list\":[1,{\"a\":[]}],\"empty\":{}}", &error);
+    g_autoptr(JsonNode) back = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    text = lab_json_to_pretty_text (node);
+    g_assert_cmpstr (text, ==,
+                     "{\n"
+                     "  \"seconds\" : 0.9,\n"
+                     "  \"list\" : [\n"
+                     "    1,\n"
+                     "    {\n"
+                     "      \"a\" : []\n"
+                     "    }\n"
+                     "  ],\n"
+                     "  \"empty\" : {}\n"
+                     "}");
+    back = json_from_string (text, &error);
+    g_assert_no_error (error);
+    g_assert_true (json_node_equal (node, back));
+  }
 }
 
 /* A JSON column's text survives a bind unchanged (json-glib's own printer

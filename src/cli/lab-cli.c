@@ -10,6 +10,7 @@
 
 #include "lab-cli.h"
 #include "lab-error.h"
+#include "lab-row.h"
 #include "lab-timestamp.h"
 
 LabDataDir *
@@ -185,12 +186,8 @@ void
 lab_cli_print_json (LabCli   *cli,
                     JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = lab_json_to_pretty_text (node);
 
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
 }
 

@@ -190,20 +190,23 @@ lab_json_append_double (GString *out,
     g_string_append (out, ".0");
 }
 
-/**
- * lab_json_append_node:
- * @out: where to append
- * @node: (nullable): a JSON value
- *
- * Appends @node as compact JSON text, members in their order, numbers as
- * lab_json_append_double() writes them. json-glib's own generator prints
- * every double with 17 digits, which would change stored values' text on
- * each import.
- */
-void
-lab_json_append_node (GString  *out,
-                      JsonNode *node)
+static void
+append_newline (GString *out,
+                int      indent)
 {
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < indent; i++)
+    g_string_append (out, "  ");
+}
+
+/* Compact when @indent is negative, otherwise two spaces a level. */
+static void
+append_node (GString  *out,
+             JsonNode *node,
+             int       indent)
+{
+  gboolean pretty = indent >= 0;
+
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       g_string_append (out, "null");
@@ -227,10 +230,14 @@ lab_json_append_node (GString  *out,
             if (!first)
               g_string_append_c (out, ',');
             first = FALSE;
+            if (pretty)
+              append_newline (out, indent + 1);
             lab_json_append_string (out, name, -1);
-            g_string_append_c (out, ':');
-            lab_json_append_node (out, member);
+            g_string_append (out, pretty ? " : " : ":");
+            append_node (out, member, pretty ? indent + 1 : -1);
           }
+        if (pretty && !first)
+          append_newline (out, indent);
         g_string_append_c (out, '}');
       }
       break;
@@ -245,8 +252,12 @@ lab_json_append_node (GString  *out,
           {
             if (i > 0)
               g_string_append_c (out, ',');
-            lab_json_append_node (out, json_array_get_element (array, i));
+            if (pretty)
+              append_newline (out, indent + 1);
+            append_node (out, json_array_get_element (array, i), pretty ? indent + 1 : -1);
           }
+        if (pretty && length > 0)
+          append_newline (out, indent);
         g_string_append_c (out, ']');
       }
       break;
@@ -277,6 +288,40 @@ lab_json_append_node (GString  *out,
       g_string_append (out, "null");
       break;
     }
+}
+
+/**
+ * lab_json_append_node:
+ * @out: where to append
+ * @node: (nullable): a JSON value
+ *
+ * Appends @node as compact JSON text, members in their order, numbers as
+ * lab_json_append_double() writes them. json-glib's own generator prints
+ * every double with 17 digits, which would change stored values' text on
+ * each import.
+ */
+void
+lab_json_append_node (GString  *out,
+                      JsonNode *node)
+{
+  append_node (out, node, -1);
+}
+
+/**
+ * lab_json_to_pretty_text:
+ * @node: (nullable): a JSON value
+ *
+ * Returns: (transfer full): @node as JSON text for people to read: one
+ *   member or element a line, indented, numbers as lab_json_append_double()
+ *   writes them
+ */
+char *
+lab_json_to_pretty_text (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  append_node (out, node, 0);
+  return g_string_free (out, FALSE);
 }
 
 /**

@@ -53,5 +53,6 @@ void          lab_json_append_double   (GString             *out,
 void          lab_json_append_node     (GString             *out,
                                         JsonNode            *node);
 char         *lab_json_to_string       (JsonNode            *node);
+char         *lab_json_to_pretty_text  (JsonNode            *node);
 
 G_END_DECLS
