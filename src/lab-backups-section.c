@@ -9,7 +9,7 @@
 #include "lab-backup.h"
 #include "lab-backups-section.h"
 #include "lab-format.h"
-#include "lab-restore-sessions-dialog.h"
+#include "lab-session-picker.h"
 
 /**
  * LabBackupsSection:
@@ -915,11 +915,11 @@ restore_action (GtkWidget  *widget,
 }
 
 static void
-sessions_chosen_cb (LabRestoreSessionsDialog *dialog,
-                    const char * const       *sessions,
-                    LabBackupsSection        *self)
+sessions_chosen_cb (LabSessionPicker   *dialog,
+                    const char * const *sessions,
+                    LabBackupsSection  *self)
 {
-  const char *name = lab_restore_sessions_dialog_get_backup_name (dialog);
+  const char *name = lab_session_picker_get_backup_name (dialog);
   g_autofree char *backup = g_strdup (name);
 
   if (self->cancellable != NULL || sessions == NULL || sessions[0] == NULL)
@@ -937,7 +937,7 @@ restore_sessions_action (GtkWidget  *widget,
   LabBackupsSection *self = LAB_BACKUPS_SECTION (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
   LabBackupInfo *info = find_backup (self, g_variant_get_string (parameter, NULL));
-  LabRestoreSessionsDialog *dialog;
+  LabSessionPicker *dialog;
 
   if (self->store == NULL || info == NULL)
     return;
@@ -948,10 +948,10 @@ restore_sessions_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = lab_restore_sessions_dialog_new (get_dir (self), info);
+  dialog = lab_session_picker_new_for_backup (get_dir (self), info);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
                                                                           : NULL);
-  g_signal_connect_object (dialog, "restore", G_CALLBACK (sessions_chosen_cb), self, 0);
+  g_signal_connect_object (dialog, "chosen", G_CALLBACK (sessions_chosen_cb), self, 0);
   set_dialog (self, GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -9,6 +9,7 @@
 #include "lab-export.h"
 #include "lab-fileutil.h"
 #include "lab-format.h"
+#include "lab-session-picker.h"
 #include "lab-timestamp.h"
 #include "lab-window.h"
 
@@ -41,6 +42,7 @@ struct _LabExportDialog
   GCancellable *life;         /* cancelled when the dialog goes */
   LabProgress *progress;
   GtkFileChooserNative *chooser;
+  LabSessionPicker *picker;   /* weak: the Choose… window of the sessions */
 
   GtkStack *stack;
   GtkButton *cancel_button;
@@ -488,6 +490,32 @@ lab_export_dialog_close_request (GtkWindow *window)
 }
 
 static void
+sessions_picked_cb (LabSessionPicker   *picker,
+                    const char * const *ids,
+                    LabExportDialog    *self)
+{
+  lab_export_dialog_set_sessions (self, ids, NULL);
+  gtk_window_destroy (GTK_WINDOW (picker));
+}
+
+/* "Choose…": the store's sessions, the chosen ones checked, to check more. */
+static void
+pick_sessions_clicked_cb (LabExportDialog *self)
+{
+  LabSessionPicker *picker;
+
+  if (self->running)
+    return;
+
+  picker = lab_session_picker_new_for_store (lab_store_get_data_dir (self->store),
+                                             (const char * const *) self->session_ids);
+  gtk_window_set_transient_for (GTK_WINDOW (picker), GTK_WINDOW (self));
+  g_signal_connect_object (picker, "chosen", G_CALLBACK (sessions_picked_cb), self, 0);
+  g_set_weak_pointer (&self->picker, picker);
+  gtk_window_present (GTK_WINDOW (picker));
+}
+
+static void
 lab_export_dialog_dispose (GObject *object)
 {
   LabExportDialog *self = (LabExportDialog *) object;
@@ -499,6 +527,9 @@ lab_export_dialog_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->picker != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->picker));
+  g_clear_weak_pointer (&self->picker);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_EXPORT_DIALOG);
   g_clear_object (&self->progress);
   g_clear_object (&self->store);
@@ -591,6 +622,7 @@ lab_export_dialog_class_init (LabExportDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, scope_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pick_sessions_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, export_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_clicked_cb);
@@ -648,10 +680,11 @@ lab_export_dialog_new (GtkWindow *parent,
 
 /**
  * lab_export_dialog_set_sessions:
- * @ids: (nullable): session ids; %NULL or empty hides the choice
+ * @ids: (nullable): session ids; %NULL or empty: none chosen yet
  * @title: (nullable): how to name them (a single session's title)
  *
- * Offers "Chosen Sessions" (the open session, for example) and chooses it.
+ * Sets the sessions of "Chosen Sessions" (the open session, for example, or
+ * those checked in its Choose… window) and chooses it.
  */
 void
 lab_export_dialog_set_sessions (LabExportDialog    *self,
@@ -665,10 +698,11 @@ lab_export_dialog_set_sessions (LabExportDialog    *self,
   n = ids ? g_strv_length ((char **) ids) : 0;
   g_strfreev (self->session_ids);
   self->session_ids = n > 0 ? g_strdupv ((char **) ids) : NULL;
-  gtk_widget_set_visible (GTK_WIDGET (self->sessions_row), n > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sessions_check), n > 0);
 
   if (n == 0)
     {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->sessions_row), _("None chosen yet"));
       if (gtk_check_button_get_active (self->sessions_check))
         gtk_check_button_set_active (self->all_check, TRUE);
       return;

@@ -10,6 +10,7 @@
 #include "lab-export.h"
 #include "lab-export-dialog.h"
 #include "lab-import-dialog.h"
+#include "lab-session-picker.h"
 #include "lab-test-app.h"
 #include "lab-test-archive.h"
 #include "lab-test-async.h"
@@ -141,6 +142,76 @@ section_lists (gpointer data)
          lab_archives_section_get_n_files (section) == 1;
 }
 
+static GtkWidget *
+find_button_labelled (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static LabSessionPicker *
+find_picker (void)
+{
+  GList *windows = gtk_window_list_toplevels ();
+  LabSessionPicker *found = NULL;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      if (LAB_IS_SESSION_PICKER (l->data) && gtk_widget_get_visible (l->data))
+        found = l->data;
+    }
+  g_list_free (windows);
+
+  return found;
+}
+
+static gboolean
+picker_ready (gpointer data)
+{
+  LabSessionPicker *picker = find_picker ();
+
+  return picker != NULL && !lab_session_picker_get_loading (picker);
+}
+
+static gboolean
+picker_gone (gpointer data)
+{
+  return find_picker () == NULL;
+}
+
+/* Choose… in the export dialog: the store's sessions, to check @ids in. */
+static void
+pick_sessions (LabExportDialog    *dialog,
+               const char * const *ids)
+{
+  GtkWidget *button = find_button_labelled (GTK_WIDGET (dialog), "Ch_oose…");
+  LabSessionPicker *picker;
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  lab_test_wait_until (picker_ready, NULL);
+  picker = find_picker ();
+  g_assert_null (lab_session_picker_get_backup_name (picker));
+  g_assert_cmpuint (lab_session_picker_get_n_shown (picker), ==, N_SESSIONS);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    lab_session_picker_set_checked (picker, ids[i], TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (picker), "picker.choose", NULL));
+  lab_test_wait_until (picker_gone, NULL);
+}
+
 static void
 export_two_step (Step *step)
 {
@@ -157,8 +228,8 @@ export_two_step (Step *step)
   g_assert_cmpint (lab_export_dialog_get_scope (dialog), ==, LAB_EXPORT_SCOPE_ALL);
   g_assert_cmpint (lab_export_dialog_get_count (dialog), ==, N_SESSIONS);
 
-  /* Then the two chosen sessions, to a file of our own. */
-  lab_export_dialog_set_sessions (dialog, ids, NULL);
+  /* Then two sessions checked in Choose…, to a file of our own. */
+  pick_sessions (dialog, ids);
   g_assert_cmpint (lab_export_dialog_get_scope (dialog), ==, LAB_EXPORT_SCOPE_SESSIONS);
   lab_test_wait_until (count_known, dialog);
   g_assert_cmpint (lab_export_dialog_get_count (dialog), ==, 2);

@@ -11,7 +11,7 @@
 #include "lab-browse.h"
 #include "lab-config.h"
 #include "lab-demo.h"
-#include "lab-restore-sessions-dialog.h"
+#include "lab-session-picker.h"
 #include "lab-test-app.h"
 #include "lab-test-async.h"
 #include "lab-test-util.h"
@@ -401,8 +401,8 @@ sessions_dialog_ready (gpointer data)
 {
   GtkWidget *dialog = lab_backups_section_get_dialog (data);
 
-  return LAB_IS_RESTORE_SESSIONS_DIALOG (dialog) &&
-         !lab_restore_sessions_dialog_get_loading (LAB_RESTORE_SESSIONS_DIALOG (dialog));
+  return LAB_IS_SESSION_PICKER (dialog) &&
+         !lab_session_picker_get_loading (LAB_SESSION_PICKER (dialog));
 }
 
 static gboolean
@@ -414,26 +414,30 @@ confirm_shown (gpointer data)
 static void
 scenario_restore_sessions (Fixture *fixture)
 {
-  LabRestoreSessionsDialog *dialog;
+  LabSessionPicker *dialog;
   GtkWidget *confirm;
   g_autofree char *prefix = g_strndup (fixture->sessions[1], 12);
 
   activate (fixture, "backups.restore-sessions", fixture->backup);
   lab_test_wait_until (sessions_dialog_ready, fixture->section);
-  dialog = LAB_RESTORE_SESSIONS_DIALOG (lab_backups_section_get_dialog (fixture->section));
-  g_assert_cmpuint (lab_restore_sessions_dialog_get_n_shown (dialog), ==, N_SESSIONS);
+  dialog = LAB_SESSION_PICKER (lab_backups_section_get_dialog (fixture->section));
+  g_assert_cmpuint (lab_session_picker_get_n_shown (dialog), ==, N_SESSIONS);
+  g_assert_cmpstr (lab_session_picker_get_backup_name (dialog), ==, fixture->backup);
 
   /* Nothing checked: Restore is off. */
-  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (dialog), "dialog.restore")));
+  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (dialog), "picker.choose")));
 
-  /* Searching by id finds the session; check it. */
-  lab_restore_sessions_dialog_set_query (dialog, prefix);
-  g_assert_cmpuint (lab_restore_sessions_dialog_get_n_shown (dialog), ==, 1);
-  lab_restore_sessions_dialog_set_checked (dialog, fixture->sessions[1], TRUE);
-  lab_restore_sessions_dialog_set_query (dialog, "no session has this in its title");
-  g_assert_cmpuint (lab_restore_sessions_dialog_get_n_shown (dialog), ==, 0);
+  /* Searching by id finds the session; check it. Each page is read in a
+   * thread. */
+  lab_session_picker_set_query (dialog, prefix);
+  lab_test_wait_until (sessions_dialog_ready, fixture->section);
+  g_assert_cmpuint (lab_session_picker_get_n_shown (dialog), ==, 1);
+  lab_session_picker_set_checked (dialog, fixture->sessions[1], TRUE);
+  lab_session_picker_set_query (dialog, "no session has this in its title");
+  lab_test_wait_until (sessions_dialog_ready, fixture->section);
+  g_assert_cmpuint (lab_session_picker_get_n_shown (dialog), ==, 0);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.restore", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "picker.choose", NULL));
   lab_test_wait_until (confirm_shown, fixture->section);
   confirm = lab_backups_section_get_dialog (fixture->section);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "restore");
