@@ -959,26 +959,39 @@ restore_sessions_action (GtkWidget  *widget,
 /* Pin and Delete */
 
 static void
+pin_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(LabBackupsSection) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  end_operation (self);
+
+  if (!lab_backup_set_pinned_finish (LAB_DATA_DIR (object), result, &error))
+    toast_error (self, error, _("Could not change the pin: %s"), error->message);
+  lab_backups_section_reload (self);
+}
+
+/* One small sidecar rewritten, in a thread all the same: it waits for a
+ * backup in progress, which holds the backups folder's lock. */
+static void
 toggle_pin_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   LabBackupsSection *self = LAB_BACKUPS_SECTION (widget);
   LabBackupInfo *info = find_backup (self, g_variant_get_string (parameter, NULL));
-  g_autoptr(GError) error = NULL;
+  gboolean pin;
 
-  if (self->store == NULL || info == NULL)
+  if (self->store == NULL || info == NULL || self->cancellable != NULL)
     return;
 
-  /* One small sidecar rewritten: quick enough for the main thread. */
-  if (!lab_backup_set_pinned (get_dir (self), lab_backup_info_get_name (info),
-                              !lab_backup_info_get_pinned (info), &error))
-    {
-      toast_error (self, error, _("Could not change the pin: %s"), error->message);
-      return;
-    }
-
-  lab_backups_section_reload (self);
+  pin = !lab_backup_info_get_pinned (info);
+  begin_operation (self, pin ? _("Pinning the backup…") : _("Unpinning the backup…"));
+  gtk_progress_bar_pulse (self->progress_bar);
+  lab_backup_set_pinned_async (get_dir (self), lab_backup_info_get_name (info), pin,
+                               self->cancellable, pin_cb, g_object_ref (self));
 }
 
 static void

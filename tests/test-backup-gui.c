@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -515,10 +519,27 @@ scenario_pin_delete (Fixture *fixture)
   g_autofree char *file = g_strconcat (fixture->backup, ".db", NULL);
   g_autofree char *path = g_build_filename (lab_data_dir_get_backups_path (fixture->store.dir),
                                             file, NULL);
+  g_autofree char *lock_path = g_build_filename (lab_data_dir_get_backups_path (fixture->store.dir),
+                                                 ".lock", NULL);
   GtkWidget *dialog;
+  gint64 until;
+  int lock;
 
+  /* While another process holds the backups folder (a backup running), Pin
+   * waits in a thread: the window goes on, the pin is made once it is free. */
+  lock = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  g_assert_cmpint (lock, >=, 0);
+  g_assert_cmpint (flock (lock, LOCK_EX), ==, 0);
   activate (fixture, "backups.toggle-pin", fixture->backup);
+  g_assert_true (lab_backups_section_get_busy (fixture->section));
+  until = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (lab_backups_section_get_busy (fixture->section));
+  g_assert_false (first_pinned (fixture));
+  close (lock);
   lab_test_wait_until (first_pinned, fixture);
+  g_assert_false (lab_backups_section_get_busy (fixture->section));
 
   /* Refused: no confirmation is even asked, and the backup stays. */
   activate (fixture, "backups.delete", fixture->backup);

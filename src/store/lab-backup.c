@@ -2501,6 +2501,77 @@ lab_backup_set_pinned (LabDataDir  *dir,
   return _lab_backup_write_sidecar (dir, name, sidecar, error);
 }
 
+typedef struct
+{
+  char *name;
+  gboolean pinned;
+} PinData;
+
+static void
+pin_data_free (gpointer data)
+{
+  PinData *pin = data;
+
+  g_free (pin->name);
+  g_free (pin);
+}
+
+static void
+set_pinned_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  PinData *pin = task_data;
+  GError *error = NULL;
+
+  if (lab_backup_set_pinned (source_object, pin->name, pin->pinned, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * lab_backup_set_pinned_async:
+ * @name: a backup's name
+ * @pinned: whether retention and cleanup must keep the backup forever
+ *
+ * Runs lab_backup_set_pinned() in a thread: it waits for a backup, restore or
+ * cleanup in progress, which holds the backups folder's lock.
+ */
+void
+lab_backup_set_pinned_async (LabDataDir          *dir,
+                             const char          *name,
+                             gboolean             pinned,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PinData *pin;
+
+  g_return_if_fail (LAB_IS_DATA_DIR (dir));
+  g_return_if_fail (name != NULL);
+
+  pin = g_new0 (PinData, 1);
+  pin->name = g_strdup (name);
+  pin->pinned = pinned;
+  task = g_task_new (dir, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lab_backup_set_pinned_async);
+  g_task_set_task_data (task, pin, pin_data_free);
+  g_task_run_in_thread (task, set_pinned_thread);
+}
+
+gboolean
+lab_backup_set_pinned_finish (LabDataDir    *dir,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, dir), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * lab_backup_open_database:
  * @dir: the data directory

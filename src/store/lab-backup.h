@@ -93,6 +93,15 @@ gboolean       lab_backup_set_pinned      (LabDataDir           *dir,
                                            const char           *name,
                                            gboolean              pinned,
                                            GError              **error);
+void           lab_backup_set_pinned_async (LabDataDir          *dir,
+                                           const char           *name,
+                                           gboolean              pinned,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean       lab_backup_set_pinned_finish (LabDataDir         *dir,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 
 LabBackupInfo *lab_backup_verify          (LabDataDir           *dir,
                                            const char           *name,
