@@ -145,7 +145,10 @@ test_usage (LabTestStore  *store,
   g_autoptr(LabTestRun) nowhere = NULL;
   g_autoptr(JsonObject) a = NULL;
   g_autoptr(JsonObject) b = NULL;
+  g_autoptr(LabTestRun) all = NULL;
+  g_auto(GStrv) lines = NULL;
   g_autofree char *missing = g_build_filename (store->tmp, "missing", NULL);
+  guint n_lines = 0, n_dashes = 0, n_cut = 0;
 
   make_demo (store);
 
@@ -166,6 +169,27 @@ test_usage (LabTestStore  *store,
   g_assert_cmpint (human->status, ==, 0);
   g_assert_nonnull (strstr (human->out, "Largest tables and indexes"));
   g_assert_nonnull (strstr (human->out, "and 28 more"));
+
+  /* Every session folder's line keeps its columns, whatever its title: an
+   * em dash is one column, a long title is cut with "…". */
+  all = lab_test_run_cli ("--data-dir", store->root, "usage", "--limit", "0", NULL);
+  g_assert_cmpint (all->status, ==, 0);
+  lines = g_strsplit (strstr (all->out, "Largest session folders:"), "\n", -1);
+  for (guint i = 1; lines[i] != NULL && lines[i][0] == ' '; i++)
+    {
+      const char *id = strrchr (lines[i], ' ') + 1;
+
+      g_assert_cmpint (strlen (id), ==, 36);
+      g_assert_cmpint (g_utf8_pointer_to_offset (lines[i], id), ==, 2 + 40 + 1 + 12 + 2);
+      n_lines++;
+      if (strstr (lines[i], "—") != NULL)
+        n_dashes++;
+      if (strstr (lines[i], "…") != NULL)
+        n_cut++;
+    }
+  g_assert_cmpuint (n_lines, ==, 30);
+  g_assert_cmpuint (n_dashes, >, 0);
+  g_assert_cmpuint (n_cut, >, 0);
 
   bad = lab_test_run_cli ("--data-dir", store->root, "usage", "--limit", "-1", NULL);
   g_assert_cmpint (bad->status, ==, 2);

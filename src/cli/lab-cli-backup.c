@@ -53,9 +53,12 @@ print_backup_line (LabBackupInfo *info)
   g_autofree char *size = g_format_size (lab_backup_info_get_size (info));
   g_autofree char *files = lab_cli_format_count (lab_backup_info_get_n_files (info));
   g_autofree char *state = describe_state (info);
+  g_autofree char *kind = lab_cli_column (lab_backup_kind_get_label (lab_backup_info_get_kind (info)),
+                                          17, LAB_CLI_COLUMN_LEFT);
+  g_autofree char *size_column = lab_cli_column (size, 10, LAB_CLI_COLUMN_RIGHT);
 
-  g_print ("%-26s %-16s %-17s %10s %8s  %s\n", lab_backup_info_get_name (info), when,
-           lab_backup_kind_get_label (lab_backup_info_get_kind (info)), size, files, state);
+  g_print ("%-26s %-16s %s %s %8s  %s\n", lab_backup_info_get_name (info), when, kind,
+           size_column, files, state);
 }
 
 static void
@@ -233,8 +236,15 @@ lab_cli_cmd_backups (LabCli  *cli,
       return LAB_CLI_EXIT_OK;
     }
 
-  g_print ("%-26s %-16s %-17s %10s %8s  %s\n", _("NAME"), _("CREATED"), _("KIND"), _("SIZE"),
-           _("FILES"), _("STATE"));
+  {
+    g_autofree char *name = lab_cli_column (_("NAME"), 26, LAB_CLI_COLUMN_LEFT);
+    g_autofree char *created = lab_cli_column (_("CREATED"), 16, LAB_CLI_COLUMN_LEFT);
+    g_autofree char *kind = lab_cli_column (_("KIND"), 17, LAB_CLI_COLUMN_LEFT);
+    g_autofree char *size = lab_cli_column (_("SIZE"), 10, LAB_CLI_COLUMN_RIGHT);
+    g_autofree char *files = lab_cli_column (_("FILES"), 8, LAB_CLI_COLUMN_RIGHT);
+
+    g_print ("%s %s %s %s %s  %s\n", name, created, kind, size, files, _("STATE"));
+  }
   for (guint i = 0; i < backups->len; i++)
     {
       print_backup_line (backups->pdata[i]);

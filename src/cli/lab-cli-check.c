@@ -33,8 +33,10 @@ print_finding (LabCheckFinding *finding)
   const char * const *paths = lab_check_finding_get_paths (finding);
   guint n_paths = lab_check_finding_get_n_paths (finding);
   const char *repair = lab_check_finding_get_repair_label (finding);
+  g_autofree char *severity = lab_cli_column (severity_label (lab_check_finding_get_severity (finding)),
+                                              8, LAB_CLI_COLUMN_LEFT);
 
-  g_print ("  %-8s %s\n", severity_label (lab_check_finding_get_severity (finding)), title);
+  g_print ("  %s %s\n", severity, title);
   g_print ("           %s\n", explanation);
 
   if (n_paths > 0)

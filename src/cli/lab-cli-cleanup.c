@@ -84,6 +84,7 @@ print_plan (LabCleanupPlan *plan,
           g_autoptr(LabCleanupItem) item =
             g_list_model_get_item (lab_cleanup_plan_get_items (plan), i);
           g_autofree char *when = NULL;
+          g_autofree char *item_size = NULL;
           g_autofree char *bytes = NULL;
           const char *subtitle;
           const char *id;
@@ -92,10 +93,11 @@ print_plan (LabCleanupPlan *plan,
             continue;
 
           when = lab_cli_format_time (lab_cleanup_item_get_time (item));
-          bytes = lab_cli_format_size (lab_cleanup_item_get_bytes (item));
+          item_size = lab_cli_format_size (lab_cleanup_item_get_bytes (item));
+          bytes = lab_cli_column (item_size, 10, LAB_CLI_COLUMN_RIGHT);
           subtitle = lab_cleanup_item_get_subtitle (item);
           id = lab_cleanup_item_get_id (item);
-          g_print ("  %s  %10s  %s", when, bytes, lab_cleanup_item_get_title (item));
+          g_print ("  %s  %s  %s", when, bytes, lab_cleanup_item_get_title (item));
           /* Titles need not be unique: the id tells sessions apart. */
           if (c == LAB_CLEANUP_ARCHIVED_SESSIONS &&
               g_strcmp0 (id, lab_cleanup_item_get_title (item)) != 0)

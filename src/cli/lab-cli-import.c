@@ -139,13 +139,20 @@ print_preview (LabImportPreview *preview)
         }
     }
 
-  g_print ("\n%-16s %12s %12s %12s\n", "", _("NEW"), _("IDENTICAL"), _("CONFLICTING"));
+  {
+    g_autofree char *added = lab_cli_column (_("NEW"), 12, LAB_CLI_COLUMN_RIGHT);
+    g_autofree char *identical = lab_cli_column (_("IDENTICAL"), 12, LAB_CLI_COLUMN_RIGHT);
+    g_autofree char *conflicting = lab_cli_column (_("CONFLICTING"), 12, LAB_CLI_COLUMN_RIGHT);
+
+    g_print ("\n%16s %s %s %s\n", "", added, identical, conflicting);
+  }
   for (guint i = 0; i <= n_tables; i++)
     {
       const char *name = i < n_tables ? tables[i].name : "files";
       g_autofree char *n_new = NULL;
       g_autofree char *n_identical = NULL;
       g_autofree char *n_conflicting = NULL;
+      g_autofree char *label = NULL;
 
       lab_import_preview_get_counts (preview, name, &counts);
       if (counts.n_new + counts.n_identical + counts.n_conflicting == 0)
@@ -153,8 +160,8 @@ print_preview (LabImportPreview *preview)
       n_new = lab_cli_format_count (counts.n_new);
       n_identical = lab_cli_format_count (counts.n_identical);
       n_conflicting = lab_cli_format_count (counts.n_conflicting);
-      g_print ("%-16s %12s %12s %12s\n", i < n_tables ? name : _("workspace files"),
-               n_new, n_identical, n_conflicting);
+      label = lab_cli_column (i < n_tables ? name : _("workspace files"), 16, LAB_CLI_COLUMN_LEFT);
+      g_print ("%s %12s %12s %12s\n", label, n_new, n_identical, n_conflicting);
     }
 
   if (n_conflicts > 0)

@@ -13,8 +13,9 @@ print_size_line (const char *label,
                  guint64     bytes)
 {
   g_autofree char *size = g_format_size (bytes);
+  g_autofree char *column = lab_cli_column (label, 22, LAB_CLI_COLUMN_LEFT);
 
-  g_print ("  %-22s %s\n", label, size);
+  g_print ("  %s %s\n", column, size);
 }
 
 int
@@ -62,8 +63,9 @@ lab_cli_cmd_info (LabCli  *cli,
   {
     g_autofree char *size = g_format_size (info->workspace_size);
     g_autofree char *files = lab_cli_format_count (info->workspace_files);
+    g_autofree char *column = lab_cli_column (_("Workspace files"), 22, LAB_CLI_COLUMN_LEFT);
 
-    g_print ("  %-22s %s (%s)\n", _("Workspace files"), size,
+    g_print ("  %s %s (%s)\n", column, size,
              /* Translators: a number of files */
              files);
   }

@@ -100,8 +100,14 @@ lab_cli_cmd_sessions (LabCli  *cli,
       return LAB_CLI_EXIT_OK;
     }
 
-  g_print ("%-8s  %-9s  %1s  %8s  %-16s  %s\n", _("ID"), _("STATUS"), "★", _("MESSAGES"),
-           _("LAST ACTIVITY"), _("TITLE"));
+  {
+    g_autofree char *id = lab_cli_column (_("ID"), 8, LAB_CLI_COLUMN_LEFT);
+    g_autofree char *status = lab_cli_column (_("STATUS"), 9, LAB_CLI_COLUMN_LEFT);
+    g_autofree char *messages = lab_cli_column (_("MESSAGES"), 8, LAB_CLI_COLUMN_RIGHT);
+    g_autofree char *activity = lab_cli_column (_("LAST ACTIVITY"), 16, LAB_CLI_COLUMN_LEFT);
+
+    g_print ("%s  %s  ★  %s  %s  %s\n", id, status, messages, activity, _("TITLE"));
+  }
   for (guint i = 0; i < sessions->len; i++)
     {
       LabSession *session = g_ptr_array_index (sessions, i);

@@ -18,17 +18,19 @@ print_items (GListModel *items,
   for (guint i = 0; i < n && (limit == 0 || i < limit); i++)
     {
       g_autoptr(LabUsageItem) item = g_list_model_get_item (items, i);
-      g_autofree char *size = lab_cli_format_size (lab_usage_item_get_bytes (item));
+      g_autofree char *bytes = lab_cli_format_size (lab_usage_item_get_bytes (item));
+      g_autofree char *size = lab_cli_column (bytes, 12, LAB_CLI_COLUMN_RIGHT);
       const char *owner = lab_usage_item_get_owner (item);
       const char *label = lab_usage_item_get_label (item);
       const char *name = lab_usage_item_get_name (item);
+      g_autofree char *column = lab_cli_column (label, 40, LAB_CLI_COLUMN_ELLIPSIZE);
 
       if (with_owner && owner != NULL && !g_str_equal (owner, name))
-        g_print ("  %-40s %12s  (%s)\n", label, size, owner);
+        g_print ("  %s %s  (%s)\n", column, size, owner);
       else if (!with_owner && !g_str_equal (label, name))
-        g_print ("  %-40s %12s  %s\n", label, size, name);
+        g_print ("  %s %s  %s\n", column, size, name);
       else
-        g_print ("  %-40s %12s\n", label, size);
+        g_print ("  %s %s\n", column, size);
     }
 
   if (limit > 0 && n > limit)
@@ -109,9 +111,12 @@ lab_cli_cmd_usage (LabCli  *cli,
     for (guint i = 0; i < g_list_model_get_n_items (categories); i++)
       {
         g_autoptr(LabUsageItem) item = g_list_model_get_item (categories, i);
-        g_autofree char *size = lab_cli_format_size (lab_usage_item_get_bytes (item));
+        g_autofree char *bytes = lab_cli_format_size (lab_usage_item_get_bytes (item));
+        g_autofree char *size = lab_cli_column (bytes, 12, LAB_CLI_COLUMN_RIGHT);
+        g_autofree char *column = lab_cli_column (lab_usage_item_get_label (item), 40,
+                                                  LAB_CLI_COLUMN_ELLIPSIZE);
 
-        g_print ("  %-40s %12s\n", lab_usage_item_get_label (item), size);
+        g_print ("  %s %s\n", column, size);
       }
 
     if (g_list_model_get_n_items (lab_usage_get_btrees (usage)) > 0)

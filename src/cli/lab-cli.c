@@ -312,6 +312,71 @@ lab_cli_format_counted (const char *phrase,
   return g_string_free (out, FALSE);
 }
 
+/* The columns a character takes on a terminal. */
+static guint
+char_width (gunichar c)
+{
+  if (g_unichar_iszerowidth (c))
+    return 0;
+  return g_unichar_iswide (c) ? 2 : 1;
+}
+
+/**
+ * lab_cli_column:
+ * @text: what the column shows
+ * @width: its width, in a terminal's columns
+ * @flags: aligned left or right; with %LAB_CLI_COLUMN_ELLIPSIZE, a wider
+ *   @text is cut to fit and ends in "…"
+ *
+ * Pads @text to @width columns as printf's "%-40s" would if it counted
+ * characters, not bytes: a title with an em dash or a word with an umlaut
+ * keeps the columns after it in line.
+ *
+ * Returns: (transfer full): the column's text
+ */
+char *
+lab_cli_column (const char        *text,
+                guint              width,
+                LabCliColumnFlags  flags)
+{
+  GString *out = g_string_new (NULL);
+  guint used = 0;
+
+  if (text == NULL)
+    text = "";
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    used += char_width (g_utf8_get_char (p));
+
+  if (used > width && (flags & LAB_CLI_COLUMN_ELLIPSIZE) != 0 && width > 0)
+    {
+      used = 0;
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          guint w = char_width (g_utf8_get_char (p));
+
+          if (used + w > width - 1)
+            break;
+          g_string_append_len (out, p, g_utf8_next_char (p) - p);
+          used += w;
+        }
+      g_string_append (out, "…");
+      used++;
+    }
+  else
+    g_string_append (out, text);
+
+  for (; used < width; used++)
+    {
+      if ((flags & LAB_CLI_COLUMN_RIGHT) != 0)
+        g_string_prepend_c (out, ' ');
+      else
+        g_string_append_c (out, ' ');
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 /**
  * lab_cli_format_time:
  *

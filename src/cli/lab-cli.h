@@ -74,6 +74,17 @@ char       *lab_cli_format_count    (gint64         count);
 char       *lab_cli_format_counted  (const char    *phrase,
                                      gint64         count);
 char       *lab_cli_format_time     (gint64         usec);
+
+typedef enum
+{
+  LAB_CLI_COLUMN_LEFT      = 0,
+  LAB_CLI_COLUMN_RIGHT     = 1 << 0,
+  LAB_CLI_COLUMN_ELLIPSIZE = 1 << 1,  /* cut what is wider, ending in "…" */
+} LabCliColumnFlags;
+
+char       *lab_cli_column          (const char        *text,
+                                     guint              width,
+                                     LabCliColumnFlags  flags);
 const char *lab_cli_error_code_name (const GError  *error);
 
 G_END_DECLS
