@@ -331,8 +331,15 @@ foreign_key_free (gpointer data)
   g_free (fk);
 }
 
+static gboolean
+table_listed (GPtrArray  *tables,
+              const char *table)
+{
+  return g_ptr_array_find_with_equal_func (tables, table, g_str_equal, NULL);
+}
+
 /* The single-column foreign keys that name their parent column, which
- * check_foreign_key() checks; the tables with any other kind are added to
+ * count_orphan_rows() checks; the tables with any other kind are added to
  * @other_tables, for foreign_key_check. */
 static GPtrArray *
 list_foreign_keys (LabDb      *db,
@@ -360,7 +367,7 @@ list_foreign_keys (LabDb      *db,
 
       if (sqlite3_column_int (stmt, 6) != 1 || key == NULL)
         {
-          if (!g_ptr_array_find_with_equal_func (other_tables, table, g_str_equal, NULL))
+          if (!table_listed (other_tables, table))
             g_ptr_array_add (other_tables, g_strdup (table));
           continue;
         }
@@ -439,32 +446,42 @@ check_foreign_keys (LabDb      *db,
   g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) other_tables = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) keys = NULL;
+  g_autofree gint64 *orphans = NULL;
 
   keys = list_foreign_keys (db, other_tables, error);
   if (keys == NULL)
     return FALSE;
 
+  orphans = g_new0 (gint64, keys->len);
   for (guint i = 0; i < keys->len; i++)
     {
       const ForeignKey *fk = keys->pdata[i];
       g_autoptr(GError) local_error = NULL;
-      gint64 n = count_orphan_rows (db, fk, &local_error);
+
+      if (table_listed (other_tables, fk->table))
+        continue;
+
+      orphans[i] = count_orphan_rows (db, fk, &local_error);
 
       /* A parent table that is gone, say: the pragma says what it says. */
-      if (n < 0 && !is_corruption (local_error) &&
+      if (orphans[i] < 0 && !is_corruption (local_error) &&
           !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          if (!g_ptr_array_find_with_equal_func (other_tables, fk->table, g_str_equal, NULL))
-            g_ptr_array_add (other_tables, g_strdup (fk->table));
-          continue;
-        }
-      if (n < 0)
+        g_ptr_array_add (other_tables, g_strdup (fk->table));
+      else if (orphans[i] < 0)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      if (n > 0)
-        count_violations (groups, order, fk->table, fk->parent, n);
+    }
+
+  /* The pragma checks every key of a table it is given: those of its keys
+   * counted here are not counted again. */
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const ForeignKey *fk = keys->pdata[i];
+
+      if (orphans[i] > 0 && !table_listed (other_tables, fk->table))
+        count_violations (groups, order, fk->table, fk->parent, orphans[i]);
     }
 
   for (guint i = 0; i < other_tables->len; i++)
