@@ -366,6 +366,8 @@ lab_import_dialog_describe_result (const LabImportResult *result)
   guint n_tables;
   guint64 sessions = 0, rows = 0, replaced = 0, copied = 0, skipped = 0;
   g_autoptr(GString) text = g_string_new (NULL);
+  /* Translators: joins the parts of an import's result ("Imported 3 sessions, replaced 2") */
+  const char *separator = _(", ");
 
   tables = lab_schema_get_tables (&n_tables);
   for (guint i = 0; i < n_tables; i++)
@@ -404,7 +406,7 @@ lab_import_dialog_describe_result (const LabImportResult *result)
       g_autofree char *n = lab_format_count (replaced);
 
       if (text->len > 0)
-        g_string_append (text, ", ");
+        g_string_append (text, separator);
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "replaced %s item",
                                                  "replaced %s items", replaced),
                               n);
@@ -413,7 +415,7 @@ lab_import_dialog_describe_result (const LabImportResult *result)
     {
       g_autofree char *n = lab_format_count (copied);
 
-      g_string_append (text, ", ");
+      g_string_append (text, separator);
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "copied %s item",
                                                  "copied %s items", copied),
                               n);
@@ -422,7 +424,7 @@ lab_import_dialog_describe_result (const LabImportResult *result)
     {
       g_autofree char *n = lab_format_count (skipped);
 
-      g_string_append (text, ", ");
+      g_string_append (text, separator);
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "kept %s as they were",
                                                  "kept %s as they were", skipped),
                               n);
