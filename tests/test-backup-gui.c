@@ -513,6 +513,12 @@ list_empty (gpointer data)
          list_loaded (data);
 }
 
+static gboolean
+section_idle (gpointer data)
+{
+  return !lab_backups_section_get_busy (data);
+}
+
 static void
 scenario_pin_delete (Fixture *fixture)
 {
@@ -530,6 +536,15 @@ scenario_pin_delete (Fixture *fixture)
   lock = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   g_assert_cmpint (lock, >=, 0);
   g_assert_cmpint (flock (lock, LOCK_EX), ==, 0);
+
+  /* Cancelled while it waits: nothing changes. */
+  activate (fixture, "backups.toggle-pin", fixture->backup);
+  g_assert_true (lab_backups_section_get_busy (fixture->section));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->section), "backups.cancel",
+                                             NULL));
+  lab_test_wait_until (section_idle, fixture->section);
+  g_assert_false (first_pinned (fixture));
+
   activate (fixture, "backups.toggle-pin", fixture->backup);
   g_assert_true (lab_backups_section_get_busy (fixture->section));
   until = g_get_monotonic_time () + 300 * 1000;

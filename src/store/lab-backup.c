@@ -2460,23 +2460,17 @@ lab_backup_delete (LabDataDir  *dir,
   return TRUE;
 }
 
-/**
- * lab_backup_set_pinned:
- * @pinned: whether retention and cleanup must keep the backup forever
- *
- * Pins or unpins a backup; the sidecar is rewritten atomically.
- */
-gboolean
-lab_backup_set_pinned (LabDataDir  *dir,
-                       const char  *name,
-                       gboolean     pinned,
-                       GError     **error)
+/* lab_backup_set_pinned(), waiting for the lock until @cancellable says
+ * otherwise. */
+static gboolean
+set_pinned (LabDataDir    *dir,
+            const char    *name,
+            gboolean       pinned,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autoptr(LabBackupLock) lock = NULL;
   g_autoptr(JsonObject) sidecar = NULL;
-
-  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
 
   if (!_lab_backup_name_is_valid (name))
     {
@@ -2486,7 +2480,7 @@ lab_backup_set_pinned (LabDataDir  *dir,
       return FALSE;
     }
 
-  lock = _lab_backup_lock_acquire (dir, NULL, NULL, NULL, error);
+  lock = _lab_backup_lock_acquire (dir, NULL, NULL, cancellable, error);
   if (lock == NULL)
     return FALSE;
 
@@ -2499,6 +2493,24 @@ lab_backup_set_pinned (LabDataDir  *dir,
 
   json_object_set_boolean_member (sidecar, "pinned", !!pinned);
   return _lab_backup_write_sidecar (dir, name, sidecar, error);
+}
+
+/**
+ * lab_backup_set_pinned:
+ * @pinned: whether retention and cleanup must keep the backup forever
+ *
+ * Pins or unpins a backup; the sidecar is rewritten atomically.
+ */
+gboolean
+lab_backup_set_pinned (LabDataDir  *dir,
+                       const char  *name,
+                       gboolean     pinned,
+                       GError     **error)
+{
+  g_return_val_if_fail (LAB_IS_DATA_DIR (dir), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return set_pinned (dir, name, pinned, NULL, error);
 }
 
 typedef struct
@@ -2525,7 +2537,7 @@ set_pinned_thread (GTask        *task,
   PinData *pin = task_data;
   GError *error = NULL;
 
-  if (lab_backup_set_pinned (source_object, pin->name, pin->pinned, &error))
+  if (set_pinned (source_object, pin->name, pin->pinned, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -2537,7 +2549,8 @@ set_pinned_thread (GTask        *task,
  * @pinned: whether retention and cleanup must keep the backup forever
  *
  * Runs lab_backup_set_pinned() in a thread: it waits for a backup, restore or
- * cleanup in progress, which holds the backups folder's lock.
+ * cleanup in progress, which holds the backups folder's lock, until
+ * @cancellable is cancelled.
  */
 void
 lab_backup_set_pinned_async (LabDataDir          *dir,
@@ -2558,6 +2571,8 @@ lab_backup_set_pinned_async (LabDataDir          *dir,
   pin->pinned = pinned;
   task = g_task_new (dir, cancellable, callback, user_data);
   g_task_set_source_tag (task, lab_backup_set_pinned_async);
+  /* Cancelled while it waited for the lock, it says so; done, it says that. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, pin, pin_data_free);
   g_task_run_in_thread (task, set_pinned_thread);
 }
