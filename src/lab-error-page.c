@@ -94,9 +94,8 @@ find_restore_thread (GTask        *task,
   LabDataDir *dir = task_data;
   g_autoptr(LabCheckReport) report = NULL;
   g_autoptr(GPtrArray) backups = NULL;
-  GListModel *findings;
+  LabBackupInfo *newest = NULL;
   GError *error = NULL;
-  gboolean offered = FALSE;
 
   report = lab_check_run (dir, LAB_CHECK_QUICK, NULL, NULL, cancellable, &error);
   if (report == NULL)
@@ -105,20 +104,11 @@ find_restore_thread (GTask        *task,
       return;
     }
 
-  findings = lab_check_report_get_findings (report);
-  for (guint i = 0; i < g_list_model_get_n_items (findings) && !offered; i++)
-    {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (findings, i);
+  if (lab_check_report_offers_repair (report, LAB_CHECK_REPAIR_RESTORE_BACKUP) &&
+      (backups = lab_backup_list (dir, NULL)) != NULL)
+    newest = lab_backup_find_last_good (backups);
 
-      offered = lab_check_finding_get_repair (finding) == LAB_CHECK_REPAIR_RESTORE_BACKUP;
-    }
-
-  if (offered && (backups = lab_backup_list (dir, NULL)) != NULL &&
-      lab_backup_find_last_good (backups) != NULL)
-    g_task_return_pointer (task, g_object_ref (lab_backup_find_last_good (backups)),
-                           g_object_unref);
-  else
-    g_task_return_pointer (task, NULL, NULL);
+  g_task_return_pointer (task, newest ? g_object_ref (newest) : NULL, g_object_unref);
 }
 
 static void

@@ -219,18 +219,8 @@ severity_icon (LabCheckSeverity severity)
 static gboolean
 report_offers_restore (LabCheckReport *report)
 {
-  GListModel *findings = lab_check_report_get_findings (report);
-
-  for (guint i = 0; i < g_list_model_get_n_items (findings); i++)
-    {
-      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (findings, i);
-
-      if (lab_check_finding_get_repair (finding) == LAB_CHECK_REPAIR_RESTORE_BACKUP ||
-          lab_check_finding_get_kind (finding) == LAB_CHECK_FINDING_DATABASE_DAMAGED)
-        return TRUE;
-    }
-
-  return FALSE;
+  return lab_check_report_offers_repair (report, LAB_CHECK_REPAIR_RESTORE_BACKUP) ||
+         lab_check_report_find (report, LAB_CHECK_FINDING_DATABASE_DAMAGED, NULL) != NULL;
 }
 
 static GtkWidget *

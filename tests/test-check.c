@@ -197,6 +197,7 @@ test_clean_store (LabTestStore  *store,
   assert_clean (full);
   summary = lab_check_report_dup_summary (full);
   g_assert_cmpstr (summary, ==, "No problems found");
+  g_assert_false (lab_check_report_offers_repair (full, LAB_CHECK_REPAIR_RESTORE_BACKUP));
 
   /* Both results are stored, side by side, and read back the same. */
   last_quick = lab_check_load_last (store->dir, LAB_CHECK_QUICK, &error);
@@ -392,6 +393,7 @@ test_restore_damaged (LabTestStore  *store,
   g_assert_no_error (error);
   finding = assert_only_problem (report, LAB_CHECK_FINDING_DATABASE_DAMAGED);
   g_assert_cmpint (lab_check_finding_get_repair (finding), ==, LAB_CHECK_REPAIR_RESTORE_BACKUP);
+  g_assert_true (lab_check_report_offers_repair (report, LAB_CHECK_REPAIR_RESTORE_BACKUP));
   g_assert_null (strstr (lab_check_finding_get_detail (finding), "***"));
 
   after = lab_check_repair (copy_dir, report, NULL, NULL, NULL, NULL, &error);

@@ -341,6 +341,30 @@ lab_check_report_find (LabCheckReport      *self,
 }
 
 /**
+ * lab_check_report_offers_repair:
+ * @repair: a repair
+ *
+ * Returns: whether a finding offers @repair (%LAB_CHECK_REPAIR_RESTORE_BACKUP:
+ *   the database is damaged and a good backup could replace it)
+ */
+gboolean
+lab_check_report_offers_repair (LabCheckReport  *self,
+                                LabCheckRepair   repair)
+{
+  g_return_val_if_fail (LAB_IS_CHECK_REPORT (self), FALSE);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->findings)); i++)
+    {
+      g_autoptr(LabCheckFinding) finding = g_list_model_get_item (G_LIST_MODEL (self->findings), i);
+
+      if (lab_check_finding_get_repair (finding) == repair)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
  * lab_check_report_has_problems:
  *
  * Returns: whether any finding is a warning or an error (what makes

@@ -68,6 +68,8 @@ guint            lab_check_report_count_repairable (LabCheckReport *self);
 LabCheckFinding *lab_check_report_find           (LabCheckReport  *self,
                                                   LabCheckFindingKind kind,
                                                   const char      *subject);
+gboolean         lab_check_report_offers_repair  (LabCheckReport  *self,
+                                                  LabCheckRepair   repair);
 gboolean         lab_check_report_has_problems   (LabCheckReport  *self);
 char            *lab_check_report_dup_summary    (LabCheckReport  *self);
 JsonNode        *lab_check_report_to_json        (LabCheckReport  *self);
