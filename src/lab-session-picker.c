@@ -88,7 +88,7 @@ update_choose_button (LabSessionPicker *self)
 }
 
 static void
-check_toggled_cb (GtkCheckButton           *check,
+check_toggled_cb (GtkCheckButton   *check,
                   LabSessionPicker *self)
 {
   const char *id = g_object_get_data (G_OBJECT (check), "session-id");
@@ -103,7 +103,7 @@ check_toggled_cb (GtkCheckButton           *check,
 
 static GtkWidget *
 create_row (LabSessionPicker *self,
-            LabSession               *session)
+            LabSession       *session)
 {
   const char *id = lab_session_get_id (session);
   const char *title = lab_session_get_title (session);
@@ -138,7 +138,7 @@ create_row (LabSessionPicker *self,
 
 static void
 show_error (LabSessionPicker *self,
-            const char               *message)
+            const char       *message)
 {
   adw_status_page_set_description (self->error_page, message);
   gtk_stack_set_visible_child_name (self->stack, "error");
@@ -608,7 +608,7 @@ lab_session_picker_get_n_shown (LabSessionPicker *self)
  */
 void
 lab_session_picker_set_query (LabSessionPicker *self,
-                                       const char               *query)
+                              const char       *query)
 {
   g_return_if_fail (LAB_IS_SESSION_PICKER (self));
 
@@ -632,8 +632,8 @@ lab_session_picker_set_query (LabSessionPicker *self,
  */
 void
 lab_session_picker_set_checked (LabSessionPicker *self,
-                                         const char               *session_id,
-                                         gboolean                  checked)
+                                const char       *session_id,
+                                gboolean          checked)
 {
   g_return_if_fail (LAB_IS_SESSION_PICKER (self));
 

@@ -346,7 +346,12 @@ print_comparison (LabCli        *cli,
         now = lab_store_info_collect (db, NULL);
     }
 
-  g_printerr ("  %-18s %14s %14s\n", "", _("now"), _("in the backup"));
+  {
+    g_autofree char *now_heading = lab_cli_column (_("now"), 14, LAB_CLI_COLUMN_RIGHT);
+    g_autofree char *then_heading = lab_cli_column (_("in the backup"), 14, LAB_CLI_COLUMN_RIGHT);
+
+    g_printerr ("  %18s %s %s\n", "", now_heading, then_heading);
+  }
   tables = lab_schema_get_tables (&n_tables);
   for (guint i = 0; i < n_tables; i++)
     {
